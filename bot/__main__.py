@@ -1,0 +1,118 @@
+"""Command line: ``python -m bot run | chat | validate [PATH ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Nostril twitch check bot.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    chat = commands.add_parser("chat", help="the same conversation in this terminal")
+    chat.add_argument("--person", default="local", help="whose session to use (default: local)")
+    validate = commands.add_parser("validate", help="check flow files and prove they are safe")
+    validate.add_argument(
+        "paths", nargs="*", type=Path, help="flow files (default: all in FLOWS_DIR)"
+    )
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.command == "validate":
+        return _validate(settings, args.paths)
+    if args.command == "chat":
+        return _chat(settings, args.person)
+    return _run(settings)
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token)."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "transitions"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def _validate(settings: Settings, paths: list[Path]) -> int:
+    from bot.flow import check_flow_file, flow_files
+
+    if not paths:
+        if not settings.flows_dir.is_dir():
+            print(f"error: FLOWS_DIR {settings.flows_dir} is not a directory", file=sys.stderr)
+            return 2
+        paths = flow_files(settings.flows_dir)
+    failed = 0
+    for path in paths:
+        flow, errors = check_flow_file(path)
+        for error in errors:
+            print(error)
+        if flow is None:
+            failed += 1
+            continue
+        counts = f"{len(flow.questions)} questions, {len(flow.outcomes)} outcomes"
+        print(f"{path}: ok: flow '{flow.id}' version {flow.version}: {counts}, safety check passed")
+    if not paths:
+        print(f"error: no flow files in {settings.flows_dir}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+def _open(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.channels.conversations import build_conversations
+    from bot.flow import FlowLoadError
+
+    try:
+        return build_conversations(settings)
+    except FlowLoadError as exc:
+        print(f"error: the flows in {settings.flows_dir} have problems:\n{exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return None
+
+
+def _chat(settings: Settings, person: str) -> int:
+    from bot.channels.console import run_console
+
+    conversations = _open(settings)
+    if conversations is None:
+        return 2
+    try:
+        return run_console(conversations, person=f"console:{person}")
+    except KeyboardInterrupt:
+        print("\nGoodbye! Your answers are saved; start the chat again to continue.")
+        return 0
+    finally:
+        conversations.store.close()
+
+
+def _run(settings: Settings) -> int:
+    if settings.telegram_bot_token is None:
+        print(
+            "error: TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather on Telegram\n"
+            "and put TELEGRAM_BOT_TOKEN=123456789:ABC... into .env (see .env.example), or use\n"
+            "`python -m bot chat` to talk to the bot in this terminal.",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.channels.telegram import run_polling
+
+    conversations = _open(settings)
+    if conversations is None:
+        return 2
+    return run_polling(settings, conversations)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

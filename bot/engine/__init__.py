@@ -1,0 +1,28 @@
+"""The conversation engine: a channel-free, pure ``step`` over a flow and a session."""
+
+from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
+from bot.engine.machine import compiled
+from bot.engine.reply import Answered, Choice, Message, Prompt, Reply
+from bot.engine.session import Session
+from bot.engine.step import migrate, new_session, step
+from bot.engine.texts import RESUME_QUESTION
+
+__all__ = [
+    "RESUME_QUESTION",
+    "Answer",
+    "Answered",
+    "Back",
+    "Choice",
+    "Event",
+    "Message",
+    "Prompt",
+    "Reply",
+    "Restart",
+    "Session",
+    "ShowSummary",
+    "Start",
+    "compiled",
+    "migrate",
+    "new_session",
+    "step",
+]

@@ -1,0 +1,41 @@
+"""What a person can do, independent of the channel they use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Begin (or offer to resume) a check."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer: a chosen option id (from a button) or free text.
+
+    ``question_id`` names the question a button belonged to; a button of an
+    earlier question is refused instead of being applied to the current one.
+    """
+
+    text: str | None = None
+    option_id: str | None = None
+    question_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Back:
+    """Re-ask the previous question."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    """Throw away the answers and start the flow again."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSummary:
+    """Show the answers so far (and the outcome, if reached)."""
+
+
+Event = Start | Answer | Back | Restart | ShowSummary

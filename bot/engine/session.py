@@ -1,0 +1,38 @@
+"""A person's progress through a flow, as plain data (stored by the store layer)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.flow import SEVERITY_RANK
+
+NOT_STARTED = "_new"
+
+
+class Session(BaseModel):
+    """Everything the bot keeps about one conversation: answers, never message text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    flow_id: str
+    flow_version: str
+    state: str = NOT_STARTED
+    ended: bool = False
+    answers: dict[str, str] = Field(default_factory=dict)
+    history: tuple[str, ...] = ()
+    red_flags: dict[str, str] = Field(default_factory=dict)
+    triggers: tuple[str, ...] = ()
+    offer_resume: bool = False
+    started_at: datetime
+    updated_at: datetime
+
+    @property
+    def worst_red_flag(self) -> str | None:
+        """The most severe red flag seen, or None."""
+        worst = None
+        for severity in self.red_flags.values():
+            if SEVERITY_RANK[severity] > SEVERITY_RANK[worst]:
+                worst = severity
+        return worst

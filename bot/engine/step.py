@@ -1,0 +1,220 @@
+"""``step(flow, session, event, now) -> (session, reply)``: the whole conversation logic.
+
+Pure and synchronous: no I/O, no clock (``now`` is passed in), no channel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.engine import texts
+from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
+from bot.engine.machine import compiled
+from bot.engine.matching import normalize
+from bot.engine.reply import Answered, Message, Reply
+from bot.engine.session import Session
+from bot.flow import Flow
+
+_RESUME_WORDS = {
+    texts.RESUME_CONTINUE: {"1", "continue", "c", "resume", "carry on", "go on", "yes", "y"},
+    texts.RESUME_RESTART: {"2", "restart", "start over", "start again", "new", "again", "over"},
+}
+
+
+def new_session(flow: Flow, now: datetime) -> Session:
+    """A fresh session at the flow's first question."""
+    return Session(
+        flow_id=flow.id, flow_version=flow.version, state=flow.start, started_at=now, updated_at=now
+    )
+
+
+def step(
+    flow: Flow, session: Session | None, event: Event, now: datetime
+) -> tuple[Session | None, Reply]:
+    """Apply ``event`` to ``session`` (None for a person without one)."""
+    if session is not None and session.flow_id != flow.id:
+        session = None
+    if session is not None and session.flow_version != flow.version:
+        session = migrate(flow, session, now)
+    if isinstance(event, Restart) or (
+        isinstance(event, Start) and (session is None or session.ended)
+    ):
+        return _begin(flow, now)
+    if session is None:
+        if isinstance(event, Answer):
+            return _begin(flow, now)
+        return None, Reply(messages=(Message(texts.NOTHING_YET, tone="notice"),), changed=False)
+    if isinstance(event, Start):
+        return _offer_resume(flow, session, now)
+    if isinstance(event, ShowSummary):
+        return session, _with_current_prompt(flow, session, (texts.summary_message(flow, session),))
+    if isinstance(event, Back):
+        return _back(flow, session, now)
+    return _answer(flow, session, event, now)
+
+
+def _begin(flow: Flow, now: datetime) -> tuple[Session, Reply]:
+    session = new_session(flow, now)
+    prompt = texts.prompt_for(flow, session.state, 1)
+    return session, Reply(messages=(texts.intro_message(flow),), prompt=prompt)
+
+
+def _current_prompt(flow: Flow, session: Session):
+    if session.offer_resume:
+        return texts.resume_prompt()
+    if session.ended:
+        return None
+    return texts.prompt_for(flow, session.state, len(session.history) + 1)
+
+
+def _with_current_prompt(
+    flow: Flow, session: Session, messages: tuple[Message, ...], *, changed: bool = False
+) -> Reply:
+    return Reply(
+        messages=messages,
+        prompt=_current_prompt(flow, session),
+        ended=session.ended and not session.offer_resume,
+        changed=changed,
+    )
+
+
+def _offer_resume(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
+    lines = texts.answer_lines(flow, session)
+    if not lines:  # nothing worth resuming: show the welcome and the current question
+        messages = (texts.intro_message(flow),)
+        return session, _with_current_prompt(
+            flow, session.model_copy(update={"offer_resume": False}), messages
+        )
+    body = f"{texts.WELCOME_BACK}\n\nYour answers so far:\n{texts.bullet_list(lines)}"
+    session = session.model_copy(update={"offer_resume": True, "updated_at": now})
+    return session, _with_current_prompt(flow, session, (Message(body),), changed=True)
+
+
+def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
+    if not session.history:
+        resumed = session.model_copy(update={"offer_resume": False})
+        notice = Message(texts.NOTHING_TO_GO_BACK_TO, tone="notice")
+        return resumed, _with_current_prompt(flow, resumed, (notice,), changed=session.offer_resume)
+    previous = session.history[-1]
+    answers = {q: o for q, o in session.answers.items() if q != previous}
+    session = _with_answers(flow, session, session.history[:-1], answers, previous, now)
+    return session, _with_current_prompt(flow, session, (), changed=True)
+
+
+def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple[Session, Reply]:
+    if session.offer_resume:
+        if event.question_id in (None, texts.RESUME_QUESTION):
+            return _resume_choice(flow, session, event, now)
+        if event.question_id == session.state:  # a button of the pending question still works
+            session = session.model_copy(update={"offer_resume": False})
+    if event.question_id is not None and (session.ended or event.question_id != session.state):
+        return session, Reply(
+            notice=texts.FINISHED if session.ended else texts.OLD_BUTTON, changed=False
+        )
+    if session.ended:
+        return session, Reply(
+            messages=(Message(texts.FINISHED, tone="notice"),), ended=True, changed=False
+        )
+    question = flow.question(session.state)
+    assert question is not None, session.state
+    if event.option_id is not None:
+        option = question.option(event.option_id)
+        if option is None:
+            return session, Reply(notice=texts.OLD_BUTTON, changed=False)
+    else:
+        option_id = compiled(flow).matchers[question.id].match(event.text or "")
+        if option_id is None:
+            notice = Message(texts.NOT_UNDERSTOOD, tone="notice")
+            return session, _with_current_prompt(flow, session, (notice,))
+        option = question.option(option_id)
+    history = (*session.history, question.id)
+    answers = {**session.answers, question.id: option.id}
+    recorded = _with_answers(flow, session, history, answers, session.state, now)
+    dest = compiled(flow).advance(question.id, option.id, recorded.worst_red_flag)
+    session = recorded.model_copy(update={"state": dest, "ended": flow.question(dest) is None})
+    answered = Answered(question.id, question.summary_label, option.label)
+    if session.ended:
+        outcome = flow.outcome(dest)
+        message = texts.outcome_message(flow, outcome, session)
+        return session, Reply(messages=(message,), answered=answered, ended=True)
+    prompt = texts.prompt_for(flow, dest, len(history) + 1)
+    return session, Reply(prompt=prompt, answered=answered)
+
+
+def _resume_choice(
+    flow: Flow, session: Session, event: Answer, now: datetime
+) -> tuple[Session, Reply]:
+    choice = event.option_id or next(
+        (c for c, words in _RESUME_WORDS.items() if normalize(event.text or "") in words), None
+    )
+    if choice == texts.RESUME_RESTART:
+        return _begin(flow, now)
+    if choice == texts.RESUME_CONTINUE:
+        session = session.model_copy(update={"offer_resume": False, "updated_at": now})
+        return session, _with_current_prompt(
+            flow, session, (Message(texts.RESUMING),), changed=True
+        )
+    return session, _with_current_prompt(
+        flow, session, (Message(texts.NOT_UNDERSTOOD, tone="notice"),)
+    )
+
+
+def _with_answers(
+    flow: Flow,
+    session: Session,
+    history: tuple[str, ...],
+    answers: dict[str, str],
+    state: str,
+    now: datetime,
+) -> Session:
+    """``session`` with these answers, red flags and triggers derived from them."""
+    red_flags: dict[str, str] = {}
+    triggers: list[str] = []
+    for qid in history:
+        question = flow.question(qid)
+        option = question.option(answers[qid]) if question else None
+        if option is None:
+            continue
+        if option.red_flag:
+            red_flags[qid] = option.red_flag
+        if option.trigger and option.trigger not in triggers:
+            triggers.append(option.trigger)
+    return session.model_copy(
+        update={
+            "history": history,
+            "answers": answers,
+            "red_flags": red_flags,
+            "triggers": tuple(triggers),
+            "state": state,
+            "ended": False,
+            "offer_resume": False,
+            "updated_at": now,
+        }
+    )
+
+
+def migrate(flow: Flow, session: Session, now: datetime) -> Session:
+    """Move a session to another version of its flow, keeping answers by question id.
+
+    Finished sessions keep their outcome. Unfinished ones are replayed from the
+    start with the answers that still fit, so removed questions strand no one.
+    """
+    if session.ended and flow.outcome(session.state) is not None:
+        return session.model_copy(update={"flow_version": flow.version})
+    engine = compiled(flow)
+    kept = {q: o for q, o in session.answers.items() if (fq := flow.question(q)) and fq.option(o)}
+    replay = new_session(flow, session.started_at).model_copy(
+        update={"offer_resume": session.offer_resume}
+    )
+    history: list[str] = []
+    state = flow.start
+    while state in kept and flow.question(state) is not None:
+        history.append(state)
+        worst = _with_answers(flow, replay, tuple(history), kept, state, now).worst_red_flag
+        state = engine.advance(state, kept[state], worst)
+    answers = {q: kept[q] for q in history}
+    migrated = _with_answers(flow, replay, tuple(history), answers, state, now)
+    ended = flow.question(state) is None
+    return migrated.model_copy(
+        update={"ended": ended, "offer_resume": session.offer_resume and not ended}
+    )

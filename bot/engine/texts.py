@@ -1,0 +1,118 @@
+"""Texts the engine composes: prompts, outcomes, summaries and short notices."""
+
+from __future__ import annotations
+
+from bot.engine.reply import Choice, Message, Prompt
+from bot.engine.session import Session
+from bot.flow import Flow, Outcome
+
+RESUME_QUESTION = "_resume"
+RESUME_CONTINUE = "continue"
+RESUME_RESTART = "restart"
+
+NOT_UNDERSTOOD = (
+    "Sorry, I didn't catch that. Please pick one of the answers below (the number is enough)."
+)
+OLD_BUTTON = (
+    "That button belongs to an earlier question, so nothing changed. Please answer the latest one."
+)
+FINISHED = "This check is finished. Send /summary to see your answers, or /restart to do it again."
+NOTHING_TO_GO_BACK_TO = "This is the first question, so there is nothing to go back to."
+NOTHING_YET = "You haven't answered anything yet. Send /start to begin the check."
+WELCOME_BACK = "Welcome back! You have an unfinished check."
+RESUMING = "Let's carry on where you left off."
+
+
+def bullet_list(lines: list[str]) -> str:
+    """Lines as a bulleted list."""
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def prompt_for(flow: Flow, question_id: str, number: int) -> Prompt:
+    """The prompt of a flow question."""
+    question = flow.question(question_id)
+    assert question is not None, question_id
+    section = next((s.title for s in flow.sections if s.id == question.section), None)
+    return Prompt(
+        question_id=question.id,
+        text=question.prompt,
+        choices=tuple(Choice(o.id, o.label) for o in question.options),
+        help=question.help,
+        section=section,
+        number=number,
+    )
+
+
+def resume_prompt() -> Prompt:
+    """The Continue / Start over choice offered to a returning person."""
+    return Prompt(
+        question_id=RESUME_QUESTION,
+        text="Would you like to continue where you left off, or start over?",
+        choices=(
+            Choice(RESUME_CONTINUE, "Continue where I left off"),
+            Choice(RESUME_RESTART, "Start over"),
+        ),
+    )
+
+
+def intro_message(flow: Flow) -> Message:
+    """The welcome shown before the first question."""
+    return Message(text=f"{flow.intro}\n\n{flow.disclaimer}", title=flow.title)
+
+
+def answer_lines(flow: Flow, session: Session, section: str | None = None) -> list[str]:
+    """'Question: answer' for each answer on the path, optionally of one section."""
+    lines = []
+    for qid in session.history:
+        question = flow.question(qid)
+        option = question.option(session.answers.get(qid, "")) if question else None
+        if question is None or option is None or question.section is None:
+            continue
+        if section is None or question.section == section:
+            lines.append(f"{question.summary_label}: {option.label}")
+    return lines
+
+
+def outcome_message(flow: Flow, outcome: Outcome, session: Session) -> Message:
+    """The outcome with the warning signs or triggers reported, safety net and disclaimer."""
+    parts = [outcome.text]
+    flagged = [qid for qid in session.history if qid in session.red_flags]
+    if flagged:
+        signs = [
+            f"{flow.question(q).summary_label}: {flow.question(q).option(session.answers[q]).label}"
+            for q in flagged
+            if flow.question(q) and flow.question(q).option(session.answers.get(q, ""))
+        ]
+        parts.append("What you told me:\n" + bullet_list(signs))
+    if outcome.list_triggers:
+        found = [flow.trigger(t) for t in session.triggers if flow.trigger(t)]
+        if found:
+            tips = bullet_list([f"{t.label}: {t.tip}" for t in found])
+            parts.append(f"{outcome.triggers_intro}\n{tips}")
+        else:
+            parts.append(outcome.no_triggers_text or "")
+    parts.append(outcome.safety_net or flow.safety_net)
+    parts.append(flow.disclaimer)
+    tone = outcome.red_flag or ("self_care" if outcome.list_triggers else "info")
+    return Message(text="\n\n".join(p.strip() for p in parts if p), title=outcome.title, tone=tone)
+
+
+def summary_message(flow: Flow, session: Session) -> Message:
+    """Answers grouped by section, with the outcome: something to show a doctor."""
+    when = session.started_at.strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"Check started {when}."]
+    for section in flow.sections:
+        lines = answer_lines(flow, session, section.id)
+        if lines:
+            parts.append(f"{section.title}:\n{bullet_list(lines)}")
+    if len(parts) == 1:
+        parts.append("No health questions answered yet.")
+    outcome = flow.outcome(session.state) if session.ended else None
+    if outcome is not None:
+        parts.append(f"Result: {outcome.title}")
+    else:
+        parts.append("Result: not finished yet.")
+    parts.append(flow.disclaimer)
+    return Message(
+        text="\n\n".join(p.strip() for p in parts), title=f"Summary: {flow.title}", tone="summary"
+    )

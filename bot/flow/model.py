@@ -1,0 +1,199 @@
+"""The flow language as immutable, validated models.
+
+A flow is questions (each with options) and outcomes. Options may mark a red flag
+(a warning sign, with a severity) or a trigger. ``finish`` as a target picks the
+outcome: the one for the most severe red flag seen, else the default outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    Tag,
+)
+
+Severity = Literal["emergency", "urgent", "routine"]
+SEVERITY_RANK: dict[str | None, int] = {None: 0, "routine": 1, "urgent": 2, "emergency": 3}
+FINISH = "finish"
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines; keep blank-line paragraphs and lines starting a list item."""
+    out: list[str] = []
+    for line in text.strip().splitlines():
+        line = line.strip()
+        if out and line and out[-1] and not _LIST_ITEM.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_LIST_ITEM = re.compile(r"^(?:[•*-]\s|\d+[.)]\s)")
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=3000),
+    AfterValidator(reflow),
+]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Rule(_Frozen):
+    """One branch of a computed ``next``: go to ``go`` when the condition holds."""
+
+    if_red_flag: Literal["any", "none", "emergency", "urgent", "routine"] | None = None
+    go: Id
+
+    def holds(self, worst: str | None) -> bool:
+        """Whether this rule applies given the most severe red flag seen so far."""
+        cond = self.if_red_flag
+        if cond is None:
+            return True
+        if cond == "any":
+            return worst is not None
+        if cond == "none":
+            return worst is None
+        return SEVERITY_RANK[worst] >= SEVERITY_RANK[cond]
+
+
+def _next_kind(value: Any) -> str:
+    return "rules" if isinstance(value, list | tuple) else "target"
+
+
+# Either a target id or a list of rules, tried in order.
+Next = Annotated[
+    Annotated[Id, Tag("target")] | Annotated[tuple[Rule, ...], Tag("rules")],
+    Discriminator(_next_kind),
+]
+UNION_TAGS = frozenset({"target", "rules"})
+
+
+class Option(_Frozen):
+    """An answer a person can choose."""
+
+    id: Id
+    label: Label
+    next: Next | None = None
+    red_flag: Severity | None = None
+    trigger: Id | None = None
+    synonyms: tuple[Label, ...] = ()
+
+
+class Question(_Frozen):
+    """A question with its options; ``next`` is the default for options without one."""
+
+    id: Id
+    prompt: Text
+    short: Label | None = None
+    help: Text | None = None
+    section: Id | None = None
+    options: tuple[Option, ...] = Field(min_length=2, max_length=10)
+    next: Next | None = None
+
+    @property
+    def summary_label(self) -> str:
+        """Short label used in summaries."""
+        return self.short or self.prompt
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, if any."""
+        return next((o for o in self.options if o.id == option_id), None)
+
+    def target(self, option: Option) -> Next | None:
+        """Where choosing ``option`` leads."""
+        return option.next if option.next is not None else self.next
+
+
+class Trigger(_Frozen):
+    """An everyday trigger with a short self-care tip."""
+
+    id: Id
+    label: Label
+    tip: Text
+
+
+class Outcome(_Frozen):
+    """An end of the conversation. ``red_flag`` ties it to a severity tier."""
+
+    id: Id
+    title: Label
+    text: Text
+    red_flag: Severity | None = None
+    default: bool = False
+    list_triggers: bool = False
+    triggers_intro: Text | None = None
+    no_triggers_text: Text | None = None
+    safety_net: Text | None = None
+
+
+class Section(_Frozen):
+    """A group of questions, used to order summaries."""
+
+    id: Id
+    title: Label
+
+
+class Flow(_Frozen):
+    """A whole conversation as an admin wrote it. ``version`` is its content hash."""
+
+    id: Id
+    title: Label
+    intro: Text
+    disclaimer: Text
+    safety_net: Text
+    start: Id
+    sections: tuple[Section, ...] = ()
+    questions: tuple[Question, ...] = Field(min_length=1)
+    outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    triggers: tuple[Trigger, ...] = ()
+    version: str = Field(default="", exclude=True)
+
+    _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
+    _outcomes: dict[str, Outcome] = PrivateAttr(default_factory=dict)
+    _triggers: dict[str, Trigger] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._questions = {q.id: q for q in self.questions}
+        self._outcomes = {o.id: o for o in self.outcomes}
+        self._triggers = {t.id: t for t in self.triggers}
+
+    def content_hash(self) -> str:
+        """A short hash of everything in the flow: its version."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:12]
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if any."""
+        return self._questions.get(question_id)
+
+    def outcome(self, outcome_id: str) -> Outcome | None:
+        """The outcome with this id, if any."""
+        return self._outcomes.get(outcome_id)
+
+    def trigger(self, trigger_id: str) -> Trigger | None:
+        """The trigger with this id, if any."""
+        return self._triggers.get(trigger_id)
+
+    def outcome_for(self, worst: str | None) -> Outcome:
+        """The outcome ``finish`` leads to when ``worst`` is the most severe red flag."""
+        for outcome in self.outcomes:
+            if worst is None and outcome.default:
+                return outcome
+            if worst is not None and outcome.red_flag == worst:
+                return outcome
+        raise LookupError(f"flow {self.id} has no outcome for red flag {worst!r}")

@@ -1,0 +1,83 @@
+"""Settings from the environment and ``.env`` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads. See ``.env.example`` for what each one does."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    database_url: str = "sqlite:///data/bot.sqlite3"
+    flows_dir: Path = Path("flows")
+    default_flow: str = "nostril_twitch"
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    session_ttl_days: int = Field(default=30, ge=1, le=3650)
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        head, _, tail = text.partition(":")
+        if not (head.isdigit() and len(tail) >= 2):
+            raise ValueError("expected the form 123456789:ABC... that BotFather gives")
+        return text
+
+    @field_validator("telegram_base_url", mode="before")
+    @classmethod
+    def _base_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        if not text.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (e.g. http://127.0.0.1:8081/bot)")
+        return text
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("use sqlite:///path or postgresql://user@host/db")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("expected comma-separated numeric Telegram user ids")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise SettingsError naming each bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            lines.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
+        raise SettingsError("bad setting(s):\n  " + "\n  ".join(lines)) from None

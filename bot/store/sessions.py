@@ -1,0 +1,175 @@
+"""Durable sessions on SQLAlchemy: SQLite (WAL) by default, PostgreSQL to scale out.
+
+Every update is one short synchronous transaction (call it from a worker thread):
+mark the update id processed, lock and load the person's session, step, save.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from sqlalchemy import Connection, create_engine, delete, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, make_url
+
+from bot.engine import Session
+from bot.store.schema import metadata, processed_updates, sessions
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+Stepper = Callable[[Session | None], tuple[Session | None, R]]
+
+# Telegram re-delivers an unconfirmed update for up to a day; keep ids twice as long.
+UPDATE_ID_RETENTION = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class TxResult(Generic[R]):
+    """What a transaction returned; ``duplicate`` when the update was seen before."""
+
+    result: R | None
+    duplicate: bool = False
+
+
+class SessionStore:
+    """Load-step-save transactions over one database."""
+
+    def __init__(self, url: str, *, session_ttl: timedelta = timedelta(days=30)):
+        self.url = make_url(url)
+        self.session_ttl = session_ttl
+        self.engine = _create_engine(url)
+        self._dialect = self.engine.dialect.name
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        """Release all connections."""
+        self.engine.dispose()
+
+    def load(self, person: str) -> Session | None:
+        """The person's session, or None."""
+        with self.engine.connect() as conn:
+            return _load(conn, person, lock=False)
+
+    def transact(
+        self, person: str, stepper: Stepper[R], *, update_id: int | None = None
+    ) -> TxResult[R]:
+        """Run ``stepper`` on the person's session in one transaction and save what it returns.
+
+        With ``update_id``, an update seen before changes nothing and returns a duplicate.
+        The person's row is locked (PostgreSQL) or the database is (SQLite), so steps of one
+        person never interleave, also across processes.
+        """
+        with self.engine.begin() as conn:
+            if update_id is not None and not self._mark_processed(conn, update_id):
+                return TxResult(None, duplicate=True)
+            current = _load(conn, person, lock=True)
+            new, result = stepper(current)
+            if new is not None and new is not current:
+                self._save(conn, person, new, exists=current is not None)
+            return TxResult(result)
+
+    def erase(self, person: str) -> bool:
+        """Delete everything stored about the person; True when there was something."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(sessions).where(sessions.c.person == person)).rowcount > 0
+
+    def purge_expired(self, now: datetime) -> tuple[int, int]:
+        """Delete sessions idle longer than the TTL and old update ids; return the counts."""
+        with self.engine.begin() as conn:
+            old = conn.execute(
+                delete(sessions).where(sessions.c.updated_at < now - self.session_ttl)
+            )
+            ids = conn.execute(
+                delete(processed_updates).where(
+                    processed_updates.c.processed_at < now - UPDATE_ID_RETENTION
+                )
+            )
+        return old.rowcount, ids.rowcount
+
+    def _mark_processed(self, conn: Connection, update_id: int) -> bool:
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        stmt = (
+            insert(processed_updates)
+            .values(update_id=update_id, processed_at=_utcnow())
+            .on_conflict_do_nothing()
+            .returning(processed_updates.c.update_id)
+        )
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+        return conn.execute(stmt).first() is not None
+
+    def _save(self, conn: Connection, person: str, session: Session, *, exists: bool) -> None:
+        values = {
+            "flow_id": session.flow_id,
+            "state": session.state,
+            "data": session.model_dump_json(),
+            "updated_at": session.updated_at,
+        }
+        if exists:
+            conn.execute(
+                update(sessions)
+                .where(sessions.c.person == person)
+                .values(row_version=sessions.c.row_version + 1, **values)
+            )
+            return
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        stmt = insert(sessions).values(person=person, row_version=1, **values)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[sessions.c.person],
+                set_={**values, "row_version": sessions.c.row_version + 1},
+            )
+        )
+
+
+def _load(conn: Connection, person: str, *, lock: bool) -> Session | None:
+    query = select(sessions.c.data).where(sessions.c.person == person)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    data = conn.execute(query).scalar_one_or_none()
+    if data is None:
+        return None
+    try:
+        return Session.model_validate_json(data)
+    except ValueError:
+        log.warning("discarding an unreadable session row for %s", person)
+        return None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        _sqlite_tuning(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_tuning(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # let BEGIN below start transactions
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a killed process; only an OS crash may lose the last commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        # Take the write lock up front so two processes never deadlock upgrading a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
