@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 def configure_logging(level: str) -> None:
     """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "transitions"):
+    for noisy in ("httpx", "httpcore", "transitions", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 

@@ -14,13 +14,14 @@ class Start:
 class Answer:
     """An answer: a chosen option id (from a button) or free text.
 
-    ``question_id`` names the question a button belonged to; a button of an
-    earlier question is refused instead of being applied to the current one.
+    ``question_id`` (and ``flow_id``) name the question a button belonged to; a button
+    of an earlier question is refused instead of being applied to the current one.
     """
 
     text: str | None = None
     option_id: str | None = None
     question_id: str | None = None
+    flow_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

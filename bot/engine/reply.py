@@ -23,6 +23,7 @@ class Prompt:
     question_id: str
     text: str
     choices: tuple[Choice, ...]
+    flow_id: str = ""
     help: str | None = None
     section: str | None = None
     number: int = 0

@@ -11,7 +11,7 @@ from bot.engine import texts
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
 from bot.engine.matching import normalize
-from bot.engine.reply import Answered, Message, Reply
+from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session
 from bot.flow import Flow
 
@@ -59,9 +59,9 @@ def _begin(flow: Flow, now: datetime) -> tuple[Session, Reply]:
     return session, Reply(messages=(texts.intro_message(flow),), prompt=prompt)
 
 
-def _current_prompt(flow: Flow, session: Session):
+def _current_prompt(flow: Flow, session: Session) -> Prompt | None:
     if session.offer_resume:
-        return texts.resume_prompt()
+        return texts.resume_prompt(flow)
     if session.ended:
         return None
     return texts.prompt_for(flow, session.state, len(session.history) + 1)
@@ -102,6 +102,8 @@ def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
 
 
 def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple[Session, Reply]:
+    if event.flow_id is not None and event.flow_id != session.flow_id:
+        return session, Reply(notice=texts.OLD_BUTTON, changed=False)
     if session.offer_resume:
         if event.question_id in (None, texts.RESUME_QUESTION):
             return _resume_choice(flow, session, event, now)

@@ -37,16 +37,18 @@ def prompt_for(flow: Flow, question_id: str, number: int) -> Prompt:
         question_id=question.id,
         text=question.prompt,
         choices=tuple(Choice(o.id, o.label) for o in question.options),
+        flow_id=flow.id,
         help=question.help,
         section=section,
         number=number,
     )
 
 
-def resume_prompt() -> Prompt:
+def resume_prompt(flow: Flow) -> Prompt:
     """The Continue / Start over choice offered to a returning person."""
     return Prompt(
         question_id=RESUME_QUESTION,
+        flow_id=flow.id,
         text="Would you like to continue where you left off, or start over?",
         choices=(
             Choice(RESUME_CONTINUE, "Continue where I left off"),

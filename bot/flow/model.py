@@ -99,9 +99,9 @@ class Question(_Frozen):
     """A question with its options; ``next`` is the default for options without one."""
 
     id: Id
-    prompt: Text
+    prompt: Annotated[Text, Field(max_length=1500)]
     short: Label | None = None
-    help: Text | None = None
+    help: Annotated[Text, Field(max_length=1000)] | None = None
     section: Id | None = None
     options: tuple[Option, ...] = Field(min_length=2, max_length=10)
     next: Next | None = None

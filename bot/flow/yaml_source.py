@@ -43,6 +43,9 @@ _FlowLoader.add_implicit_resolver(
 )
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 class YamlDocument:
     """Plain data read from a flow file, with the location of every path in it."""
 
@@ -108,6 +111,10 @@ def _build(
     source: str,
 ) -> Any:
     locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if not isinstance(node, ScalarNode) and node.tag not in _PLAIN_TAGS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"tag {node.tag} is not allowed in flow files", node.start_mark
+        )
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:

@@ -1,0 +1,45 @@
+"""Inline-button data: small, self-describing, validated, never tied to process memory.
+
+a:<flow>:<question>:<option>   an answer (question "_resume" for Continue/Start over)
+c:summary | c:restart          buttons under a finished check
+f:yes | f:no                   the /forget confirmation
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engine import RESUME_QUESTION
+
+MAX_BYTES = 64
+_ID = r"[a-z][a-z0-9_]{0,31}"
+_ANSWER = re.compile(rf"a:({_ID}):({_ID}|{RESUME_QUESTION}):({_ID})")
+_COMMANDS = {"c:summary", "c:restart", "f:yes", "f:no"}
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerButton:
+    """A pressed answer button."""
+
+    flow_id: str
+    question_id: str
+    option_id: str
+
+
+def answer_data(flow_id: str, question_id: str, option_id: str) -> str:
+    """Callback data for an answer button."""
+    data = f"a:{flow_id}:{question_id}:{option_id}"
+    if len(data.encode()) > MAX_BYTES:  # flow validation keeps ids short enough
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data}")
+    return data
+
+
+def parse(data: object) -> AnswerButton | str | None:
+    """An AnswerButton, a command string ('c:summary', 'f:yes', ...), or None if malformed."""
+    if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        return None
+    if data in _COMMANDS:
+        return data
+    match = _ANSWER.fullmatch(data)
+    return AnswerButton(*match.groups()) if match else None

@@ -1,0 +1,72 @@
+"""The command line contract: validate, run without a token, bad settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+from tests.test_flow_loader import GOOD
+
+
+def cli(*args: str, cwd=ROOT, **env: str) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "TELEGRAM_BOT_TOKEN": "", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_validate_the_shipped_flows():
+    done = cli("validate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "nostril_twitch" in done.stdout and "safety check passed" in done.stdout
+
+
+def test_validate_prints_every_problem_with_its_position(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        GOOD.replace("    prompt: Tired?", "    promt: Tired?").replace("next: q2}", "next: q3}")
+    )
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD)
+    done = cli("validate", str(bad), str(good))
+    assert done.returncode == 1
+    assert f"{bad}:15:5: error: unknown key 'promt'" in done.stdout
+    assert "hint: did you mean 'prompt'?" in done.stdout
+    assert f"{good}: ok" in done.stdout
+
+
+def test_run_without_a_token_says_what_is_missing(tmp_path):
+    done = cli("run", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in done.stderr
+
+
+def test_a_bad_setting_stops_start_up_naming_it(tmp_path):
+    done = cli("chat", cwd=tmp_path, SESSION_TTL_DAYS="soon", ADMIN_IDS="12,bob")
+    assert done.returncode == 2
+    assert "SESSION_TTL_DAYS" in done.stderr and "ADMIN_IDS" in done.stderr
+
+
+def test_a_bad_token_shape_is_named(tmp_path):
+    done = cli("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN="not-a-token")
+    assert done.returncode == 2 and "TELEGRAM_BOT_TOKEN" in done.stderr
+
+
+def test_settings_come_from_a_dot_env_file(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_URL=mysql://nope\n")
+    done = cli("chat", cwd=tmp_path)
+    assert done.returncode == 2 and "DATABASE_URL" in done.stderr
+
+
+def test_chat_with_a_broken_flows_dir_explains(tmp_path):
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "x.yaml").write_text("id: [\n")
+    done = cli("chat", cwd=tmp_path, FLOWS_DIR=str(tmp_path / "flows"))
+    assert done.returncode == 2 and "x.yaml:" in done.stderr

@@ -1,0 +1,77 @@
+"""The terminal chat, driven through stdin of a real process, end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def chat(tmp_path, lines: list[str], *extra: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+        "FLOWS_DIR": str(ROOT / "flows"),
+        "TELEGRAM_BOT_TOKEN": "",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *extra],
+        input="".join(f"{line}\n" for line in lines),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+
+def test_a_whole_check_by_typed_answers(tmp_path):
+    done = chat(tmp_path, ["yes", "no", "no", "no", "no", "no", "no", "no", "1", "yes", "no",
+                           "a lot", "no", "no", "no", "no"])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "not medical advice" in out
+    assert "1) Yes" in out and "3) Not sure" in out
+    assert "Everyday triggers to look at" in out
+    assert "Stress or anxiety:" in out and "Caffeine:" in out
+    assert "Type /summary" in out
+
+
+def test_quitting_halfway_and_resuming_in_a_new_process(tmp_path):
+    first = chat(tmp_path, ["yes", "no", "not sure", "/quit"])
+    assert first.returncode == 0 and "answers are saved" in first.stdout
+    second = chat(tmp_path, ["1", "no", "/summary"])
+    out = second.stdout
+    assert "Welcome back" in out
+    assert "Facial weakness on the same side: Not sure" in out
+    assert "Face drooping: No" in out  # answered after continuing
+    assert "[Warning signs · question 5]" in out
+
+
+def test_end_of_input_keeps_the_answers(tmp_path):
+    chat(tmp_path, ["yes", "no"])
+    again = chat(tmp_path, ["start over", "/back"])
+    assert "Welcome back" in again.stdout
+    assert "first question" in again.stdout  # started over: back has nowhere to go
+
+
+def test_commands_and_unclear_answers(tmp_path):
+    out = chat(tmp_path, ["yes", "/back", "yes", "purple", "/restart", "/help", "/nonsense"]).stdout
+    assert "didn't catch" in out
+    assert out.count("Shall we begin?") >= 3  # start, back, restart
+    assert "/forget" in out and "Unknown command /nonsense" in out
+
+
+def test_emergency_answer_stops_the_check(tmp_path):
+    out = chat(tmp_path, ["yes", "yes", "no"]).stdout
+    assert "CALL EMERGENCY" in out.upper() and "112" in out
+    assert "This check is finished" in out
+
+
+def test_forget_erases_after_confirmation(tmp_path):
+    out = chat(tmp_path, ["yes", "no", "/forget", "yes"]).stdout
+    assert "everything stored about you is erased" in out
+    again = chat(tmp_path, ["/summary"]).stdout
+    assert "Welcome back" not in again

@@ -1,0 +1,135 @@
+"""Durable sessions on SQLite and PostgreSQL: survive reopening, de-duplicate, erase, expire."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.engine import Answer, Start, step
+from bot.store import SessionStore
+from tests.conftest import NOW
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_schema_url():
+    """A fresh schema on the test PostgreSQL; in CI an unreachable server fails the run."""
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL at {PG_URL} is required in CI: {exc}") from exc
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    sep = "&" if "?" in PG_URL else "?"
+    return admin, schema, f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
+        return
+    admin, schema, url = _pg_schema_url()
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def run(store, flow, event, update_id=None, person="p1", now=NOW):
+    return store.transact(person, lambda s: step(flow, s, event, now), update_id=update_id)
+
+
+def test_a_session_survives_reopening_the_store(store_url, flow):
+    store = SessionStore(store_url)
+    run(store, flow, Start())
+    run(store, flow, Answer(text="yes"))
+    run(store, flow, Answer(text="no"))
+    store.close()
+    reopened = SessionStore(store_url)
+    session = reopened.load("p1")
+    assert session.state == "weakness"
+    assert session.answers == {"consent": "agree", "emergency_signs": "no"}
+    reopened.close()
+
+
+def test_a_duplicate_update_changes_nothing(store_url, flow):
+    store = SessionStore(store_url)
+    run(store, flow, Start(), update_id=10)
+    first = run(store, flow, Answer(text="yes"), update_id=11)
+    again = run(store, flow, Answer(text="yes"), update_id=11)
+    assert not first.duplicate and again.duplicate and again.result is None
+    assert store.load("p1").history == ("consent",)
+    store.close()
+
+
+def test_a_failing_step_saves_nothing_and_can_be_retried(store_url, flow):
+    store = SessionStore(store_url)
+    run(store, flow, Start(), update_id=1)
+
+    def boom(session):
+        raise RuntimeError("crash in the middle of a step")
+
+    with pytest.raises(RuntimeError):
+        store.transact("p1", boom, update_id=2)
+    assert store.load("p1").state == "consent"
+    assert not run(store, flow, Answer(text="yes"), update_id=2).duplicate
+    store.close()
+
+
+def test_erase_removes_everything_about_a_person(store_url, flow):
+    store = SessionStore(store_url)
+    run(store, flow, Start(), person="a")
+    run(store, flow, Start(), person="b")
+    assert store.erase("a") is True
+    assert store.load("a") is None and store.load("b") is not None
+    assert store.erase("a") is False
+    store.close()
+
+
+def test_idle_sessions_and_old_update_ids_expire(store_url, flow):
+    store = SessionStore(store_url, session_ttl=timedelta(days=30))
+    run(store, flow, Start(), person="old", now=NOW - timedelta(days=31))
+    run(store, flow, Start(), person="new", now=NOW - timedelta(days=1))
+    sessions, _ = store.purge_expired(NOW)
+    assert sessions == 1
+    assert store.load("old") is None and store.load("new") is not None
+    store.close()
+
+
+def test_steps_of_one_person_never_interleave(store_url, flow):
+    store = SessionStore(store_url)
+    run(store, flow, Start())
+    run(store, flow, Answer(text="yes"))
+    answers = ["no"] * 6
+
+    def answer():
+        run(store, flow, Answer(text=answers.pop()))
+
+    threads = [threading.Thread(target=answer) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Six answers on six different questions: none lost to a lost update.
+    assert len(store.load("p1").history) == 7
+    store.close()
+
+
+def test_an_unreadable_row_is_treated_as_no_session(store_url, flow):
+    store = SessionStore(store_url)
+    run(store, flow, Start())
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET data = '{broken'"))
+    assert store.load("p1") is None
+    reply = run(store, flow, Start()).result
+    assert reply.prompt.question_id == "consent"
+    store.close()
