@@ -248,3 +248,31 @@ def test_time_comes_from_the_caller(flow):
     session, _ = step(flow, None, Start(), NOW)
     session, _ = step(flow, session, Answer(text="yes"), later)
     assert session.started_at == NOW and session.updated_at == later
+
+
+def test_a_session_moves_to_a_new_flow_version_by_question_id(flow, walker):
+    walker.start()
+    walker.say("yes", "no", "no", "no")  # now at eye_closing
+    # The admin removes the "drooping" question and rewords another one.
+    questions = tuple(q for q in flow.questions if q.id != "drooping")
+    questions = tuple(
+        q.model_copy(update={"next": "eye_closing"}) if q.id == "weakness" else q for q in questions
+    )
+    edited = flow.model_copy(update={"questions": questions, "version": "edited"})
+    edited = type(flow).model_validate(edited.model_dump())
+    edited = edited.model_copy(update={"version": edited.content_hash()})
+    session, reply = step(edited, walker.session, Answer(text="no"), NOW)
+    assert session.flow_version == edited.version
+    assert "drooping" not in session.answers
+    assert session.answers["weakness"] == "no" and session.answers["eye_closing"] == "no"
+    assert session.state == "numbness" and reply.prompt.question_id == "numbness"
+
+
+def test_a_button_without_a_session_starts_nothing(flow):
+    session, reply = step(flow, None, Answer(option_id="no", question_id="weakness"), NOW)
+    assert session is None and reply.notice == OLD_BUTTON
+
+
+def test_typing_before_start_begins_the_check(flow):
+    session, reply = step(flow, None, Answer(text="hello"), NOW)
+    assert session.state == "consent" and reply.prompt.question_id == "consent"

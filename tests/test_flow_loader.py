@@ -155,3 +155,12 @@ def test_two_files_with_one_flow_id(tmp_path):
     (tmp_path / "b.yaml").write_text(GOOD)
     with pytest.raises(FlowLoadError, match="used by another file"):
         load_flows(tmp_path)
+
+
+def test_the_example_in_the_flows_readme_is_valid():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "flows" / "README.md").read_text()
+    example = readme.split("## A complete example")[1].split("```yaml\n")[1].split("```")[0]
+    flow, errors = check_flow_text(example, "flows/README.md")
+    assert errors == [] and flow.id == "eyelid_twitch"

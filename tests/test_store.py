@@ -89,9 +89,11 @@ def test_erase_removes_everything_about_a_person(store_url, flow):
     store = SessionStore(store_url)
     run(store, flow, Start(), person="a")
     run(store, flow, Start(), person="b")
-    assert store.erase("a") is True
+    assert store.erase("a").result is True
     assert store.load("a") is None and store.load("b") is not None
-    assert store.erase("a") is False
+    assert store.erase("a").result is False
+    assert store.erase("b", update_id=5).result is True
+    assert store.erase("b", update_id=5).duplicate
     store.close()
 
 

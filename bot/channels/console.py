@@ -74,7 +74,7 @@ class ConsoleChat:
         )
         line = self._read()
         if line is not None and line.strip().lower() in ("yes", "y"):
-            erased = self.conversations.forget(self.person)
+            erased = self.conversations.forget(self.person).result
             self._say(
                 "Done: everything stored about you is erased." if erased else "Nothing was stored."
             )

@@ -48,9 +48,13 @@ class Conversations:
 
         return self.store.transact(person, stepper, update_id=update_id)
 
-    def forget(self, person: str) -> bool:
-        """Erase everything stored about the person."""
-        return self.store.erase(person)
+    def forget(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
+        """Erase everything stored about the person (blocking)."""
+        return self.store.erase(person, update_id=update_id)
+
+    def first_delivery(self, update_id: int) -> bool:
+        """Record an update that changes no session; False for a re-delivered one (blocking)."""
+        return self.store.claim(update_id)
 
 
 def build_conversations(settings: Settings) -> Conversations:

@@ -80,8 +80,8 @@ class OptionMatcher:
             unsure = next((i for i in ("not_sure", "unsure", "dont_know") if i in self._ids), None)
             if unsure:
                 return unsure
-        if words[0] in _LEAD_YES and "yes" in self._ids:
-            return "yes"
-        if words[0] in _LEAD_NO and "no" in self._ids and "not" not in words[1:]:
-            return "no"
+        if words[0] in _LEAD_YES:
+            return self._exact.get("yes")
+        if words[0] in _LEAD_NO and "not" not in words[1:]:
+            return self._exact.get("no")
         return None

@@ -5,6 +5,7 @@ Pure and synchronous: no I/O, no clock (``now`` is passed in), no channel.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.engine import texts
@@ -41,6 +42,8 @@ def step(
     ):
         return _begin(flow, now)
     if session is None:
+        if isinstance(event, Answer) and event.question_id is not None:
+            return None, Reply(notice=texts.OLD_BUTTON, changed=False)  # e.g. after /forget
         if isinstance(event, Answer):
             return _begin(flow, now)
         return None, Reply(messages=(Message(texts.NOTHING_YET, tone="notice"),), changed=False)
@@ -149,16 +152,18 @@ def _resume_choice(
     choice = event.option_id or next(
         (c for c, words in _RESUME_WORDS.items() if normalize(event.text or "") in words), None
     )
+    prompt = texts.resume_prompt(flow)
+    label = next((c.label for c in prompt.choices if c.id == choice), None)
+    if label is None:
+        notice = Message(texts.NOT_UNDERSTOOD, tone="notice")
+        return session, _with_current_prompt(flow, session, (notice,))
+    answered = Answered(texts.RESUME_QUESTION, prompt.text, label)
     if choice == texts.RESUME_RESTART:
-        return _begin(flow, now)
-    if choice == texts.RESUME_CONTINUE:
-        session = session.model_copy(update={"offer_resume": False, "updated_at": now})
-        return session, _with_current_prompt(
-            flow, session, (Message(texts.RESUMING),), changed=True
-        )
-    return session, _with_current_prompt(
-        flow, session, (Message(texts.NOT_UNDERSTOOD, tone="notice"),)
-    )
+        session, reply = _begin(flow, now)
+        return session, replace(reply, answered=answered)
+    session = session.model_copy(update={"offer_resume": False, "updated_at": now})
+    reply = _with_current_prompt(flow, session, (Message(texts.RESUMING),), changed=True)
+    return session, replace(reply, answered=answered)
 
 
 def _with_answers(

@@ -74,10 +74,20 @@ class SessionStore:
                 self._save(conn, person, new, exists=current is not None)
             return TxResult(result)
 
-    def erase(self, person: str) -> bool:
-        """Delete everything stored about the person; True when there was something."""
+    def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
+        """Delete everything stored about the person; the result says whether there was any."""
         with self.engine.begin() as conn:
-            return conn.execute(delete(sessions).where(sessions.c.person == person)).rowcount > 0
+            if update_id is not None and not self._mark_processed(conn, update_id):
+                return TxResult(None, duplicate=True)
+            deleted = conn.execute(
+                delete(sessions).where(sessions.c.person == person).returning(sessions.c.person)
+            )
+            return TxResult(deleted.first() is not None)
+
+    def claim(self, update_id: int) -> bool:
+        """Record an update that changes no session; False when it was seen before."""
+        with self.engine.begin() as conn:
+            return self._mark_processed(conn, update_id)
 
     def purge_expired(self, now: datetime) -> tuple[int, int]:
         """Delete sessions idle longer than the TTL and old update ids; return the counts."""

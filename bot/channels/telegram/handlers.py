@@ -83,13 +83,15 @@ class TelegramHandlers:
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help"""
-        await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
+        if await self._first_delivery(update):
+            await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/forget: ask for confirmation first."""
-        await update.effective_message.reply_text(
-            FORGET_CONFIRM, reply_markup=render.forget_keyboard()
-        )
+        if await self._first_delivery(update):
+            await update.effective_message.reply_text(
+                FORGET_CONFIRM, reply_markup=render.forget_keyboard()
+            )
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed answer (or anything typed)."""
@@ -97,13 +99,15 @@ class TelegramHandlers:
 
     async def other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice and the like."""
-        await update.effective_message.reply_text(USE_BUTTONS)
+        if await self._first_delivery(update):
+            await update.effective_message.reply_text(USE_BUTTONS)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command the bot does not have."""
-        await update.effective_message.reply_text(
-            "I don't know that command.\n\n" + HELP, parse_mode=ParseMode.HTML
-        )
+        if await self._first_delivery(update):
+            await update.effective_message.reply_text(
+                "I don't know that command.\n\n" + HELP, parse_mode=ParseMode.HTML
+            )
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anything addressed to the bot outside a private chat."""
@@ -150,16 +154,29 @@ class TelegramHandlers:
         question = flow.question(button.question_id)
         return question is not None and question.option(button.option_id) is not None
 
+    async def _first_delivery(self, update: Update) -> bool:
+        """True unless this update was handled before (Telegram may deliver it again)."""
+        if await asyncio.to_thread(self.conversations.first_delivery, update.update_id):
+            return True
+        log.info("ignored duplicate update %s", update.update_id)
+        return False
+
     async def _forget_answer(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool
     ) -> None:
         query = update.callback_query
         await _answer_query(query, None)
         if confirmed:
-            erased = await asyncio.to_thread(self.conversations.forget, person_of(update))
+            erased = await asyncio.to_thread(
+                self.conversations.forget, person_of(update), update_id=update.update_id
+            )
+            if erased.duplicate:
+                return
             context.chat_data.clear()
-            text = FORGOTTEN if erased else NOTHING_STORED
+            text = FORGOTTEN if erased.result else NOTHING_STORED
         else:
+            if not await self._first_delivery(update):
+                return
             text = KEPT
         if isinstance(query.message, TgMessage):
             await _edit(query.message.chat_id, query.message.message_id, text, context, html=False)

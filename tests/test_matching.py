@@ -1,0 +1,50 @@
+"""Free text to options: many wordings, and no guessing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.matching import OptionMatcher
+
+
+@pytest.fixture(scope="module")
+def yes_no_unsure(flow):
+    return OptionMatcher(flow.question("weakness"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yes", "yes"), ("Y", "yes"), ("Yeah!", "yes"), ("yes, since Monday", "yes"),
+        ("a little", "yes"), ("1", "yes"), ("1.", "yes"),
+        ("no", "no"), ("Nope.", "no"), ("not really", "no"), ("no, never", "no"), ("2", "no"),
+        ("I don't think so", "no"), ("I don’t think so", "no"),
+        ("not sure", "not_sure"), ("Not sure", "not_sure"), ("no idea", "not_sure"),
+        ("I don't know", "not_sure"), ("maybe", "not_sure"), ("3", "not_sure"),
+        ("no, not sure", "not_sure"), ("yes but I'm not sure", "not_sure"),
+    ],
+)  # fmt: skip
+def test_wordings_of_yes_no_and_not_sure(yes_no_unsure, text, expected):
+    assert yes_no_unsure.match(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "purple", "4", "0", "my face hurts", "no not"])
+def test_text_that_fits_no_option_matches_nothing(yes_no_unsure, text):
+    assert yes_no_unsure.match(text) is None
+
+
+def test_labels_and_synonyms_of_other_options(flow):
+    caffeine = OptionMatcher(flow.question("caffeine"))
+    assert caffeine.match("A lot, or more than usual") == "a_lot"
+    assert caffeine.match("lots") == "a_lot"
+    assert caffeine.match("none") == "none"
+    assert caffeine.match("a cup or two a day") == "moderate"
+    duration = OptionMatcher(flow.question("duration"))
+    assert duration.match("months") == "weeks"
+    assert duration.match("no idea") == "not_sure"
+
+
+def test_consent_understands_sure(flow):
+    consent = OptionMatcher(flow.question("consent"))
+    assert consent.match("yes sure") == "agree"
+    assert consent.match("not now") == "decline"
