@@ -276,3 +276,10 @@ def test_a_button_without_a_session_starts_nothing(flow):
 def test_typing_before_start_begins_the_check(flow):
     session, reply = step(flow, None, Answer(text="hello"), NOW)
     assert session.state == "consent" and reply.prompt.question_id == "consent"
+
+
+def test_the_answered_prompt_is_the_one_that_was_shown(walker):
+    walker.start()
+    shown = walker.say("yes").prompt
+    reply = walker.say("no")
+    assert reply.answered.prompt == shown and reply.answered.choice == "No"

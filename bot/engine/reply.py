@@ -42,9 +42,13 @@ class Message:
 class Answered:
     """The answer just recorded, so a channel can mark the old question answered."""
 
-    question_id: str
-    question: str
+    prompt: Prompt
     choice: str
+
+    @property
+    def question_id(self) -> str:
+        """The id of the answered question."""
+        return self.prompt.question_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,8 @@ def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple
     recorded = _with_answers(flow, session, history, answers, session.state, now)
     dest = compiled(flow).advance(question.id, option.id, recorded.worst_red_flag)
     session = recorded.model_copy(update={"state": dest, "ended": flow.question(dest) is None})
-    answered = Answered(question.id, question.summary_label, option.label)
+    asked = texts.prompt_for(flow, question.id, len(history))
+    answered = Answered(asked, option.label)
     if session.ended:
         outcome = flow.outcome(dest)
         message = texts.outcome_message(flow, outcome, session)
@@ -157,7 +158,7 @@ def _resume_choice(
     if label is None:
         notice = Message(texts.NOT_UNDERSTOOD, tone="notice")
         return session, _with_current_prompt(flow, session, (notice,))
-    answered = Answered(texts.RESUME_QUESTION, prompt.text, label)
+    answered = Answered(prompt, label)
     if choice == texts.RESUME_RESTART:
         session, reply = _begin(flow, now)
         return session, replace(reply, answered=answered)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from sqlalchemy import Connection, create_engine, delete, event, select, update
+from sqlalchemy import Connection, create_engine, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 
@@ -37,6 +37,59 @@ class TxResult(Generic[R]):
     duplicate: bool = False
 
 
+@dataclass(frozen=True)
+class _HotPath:
+    """The SQL of the per-update transaction for one dialect.
+
+    It runs on the pooled DBAPI connection (SQLAlchemy's ``raw_connection``): building and
+    compiling statements through SQLAlchemy cost more than the database itself (see bench/).
+    """
+
+    begin: str | None
+    mark: str
+    load: str
+    save: str
+    stamp: Callable[[datetime], object]
+
+
+_UPSERT = (
+    "INSERT INTO sessions (person, flow_id, state, data, row_version, updated_at) "
+    "VALUES ({p}, {p}, {p}, {p}, 1, {p}) ON CONFLICT (person) DO UPDATE SET "
+    "flow_id = excluded.flow_id, state = excluded.state, data = excluded.data, "
+    "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
+)
+_MARK = (
+    "INSERT INTO processed_updates (update_id, processed_at) VALUES ({p}, {p}) "
+    "ON CONFLICT DO NOTHING RETURNING update_id"
+)
+_LOAD = "SELECT data FROM sessions WHERE person = {p}"
+
+
+def _sqlite_time(moment: datetime) -> str:
+    # The text form SQLAlchemy's SQLite DateTime type stores (UTC), so Core queries agree.
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+_HOT_PATHS = {
+    # BEGIN IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock.
+    "sqlite": _HotPath(
+        "BEGIN IMMEDIATE",
+        _MARK.format(p="?"),
+        _LOAD.format(p="?"),
+        _UPSERT.format(p="?"),
+        _sqlite_time,
+    ),
+    # FOR UPDATE locks the person's row until commit: one step at a time per person.
+    "postgresql": _HotPath(
+        None,
+        _MARK.format(p="%s"),
+        _LOAD.format(p="%s") + " FOR UPDATE",
+        _UPSERT.format(p="%s"),
+        lambda moment: moment,
+    ),
+}
+
+
 class SessionStore:
     """Load-step-save transactions over one database."""
 
@@ -44,7 +97,7 @@ class SessionStore:
         self.url = make_url(url)
         self.session_ttl = session_ttl
         self.engine = _create_engine(url)
-        self._dialect = self.engine.dialect.name
+        self._sql = _HOT_PATHS[self.engine.dialect.name]
         metadata.create_all(self.engine)
 
     def close(self) -> None:
@@ -54,7 +107,10 @@ class SessionStore:
     def load(self, person: str) -> Session | None:
         """The person's session, or None."""
         with self.engine.connect() as conn:
-            return _load(conn, person, lock=False)
+            data = conn.execute(
+                select(sessions.c.data).where(sessions.c.person == person)
+            ).scalar_one_or_none()
+        return _parse(data, person)
 
     def transact(
         self, person: str, stepper: Stepper[R], *, update_id: int | None = None
@@ -65,14 +121,32 @@ class SessionStore:
         The person's row is locked (PostgreSQL) or the database is (SQLite), so steps of one
         person never interleave, also across processes.
         """
-        with self.engine.begin() as conn:
-            if update_id is not None and not self._mark_processed(conn, update_id):
-                return TxResult(None, duplicate=True)
-            current = _load(conn, person, lock=True)
-            new, result = stepper(current)
-            if new is not None and new is not current:
-                self._save(conn, person, new, exists=current is not None)
+        sql = self._sql
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if sql.begin:
+                cursor.execute(sql.begin)
+            try:
+                if update_id is not None:
+                    cursor.execute(sql.mark, (update_id, sql.stamp(_utcnow())))
+                    if cursor.fetchone() is None:
+                        raw.rollback()
+                        return TxResult(None, duplicate=True)
+                cursor.execute(sql.load, (person,))
+                row = cursor.fetchone()
+                current = _parse(row[0], person) if row else None
+                new, result = stepper(current)
+                if new is not None and new is not current:
+                    values = (new.flow_id, new.state, new.model_dump_json())
+                    cursor.execute(sql.save, (person, *values, sql.stamp(new.updated_at)))
+                raw.commit()
+            except BaseException:
+                raw.rollback()
+                raise
             return TxResult(result)
+        finally:
+            raw.close()
 
     def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
         """Delete everything stored about the person; the result says whether there was any."""
@@ -91,57 +165,32 @@ class SessionStore:
 
     def purge_expired(self, now: datetime) -> tuple[int, int]:
         """Delete sessions idle longer than the TTL and old update ids; return the counts."""
+        now = now.astimezone(UTC)
         with self.engine.begin() as conn:
             old = conn.execute(
-                delete(sessions).where(sessions.c.updated_at < now - self.session_ttl)
+                delete(sessions)
+                .where(sessions.c.updated_at < now - self.session_ttl)
+                .returning(sessions.c.person)
             )
             ids = conn.execute(
-                delete(processed_updates).where(
-                    processed_updates.c.processed_at < now - UPDATE_ID_RETENTION
-                )
+                delete(processed_updates)
+                .where(processed_updates.c.processed_at < now - UPDATE_ID_RETENTION)
+                .returning(processed_updates.c.update_id)
             )
-        return old.rowcount, ids.rowcount
+            return len(old.all()), len(ids.all())
 
     def _mark_processed(self, conn: Connection, update_id: int) -> bool:
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
         stmt = (
             insert(processed_updates)
             .values(update_id=update_id, processed_at=_utcnow())
             .on_conflict_do_nothing()
             .returning(processed_updates.c.update_id)
         )
-        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
         return conn.execute(stmt).first() is not None
 
-    def _save(self, conn: Connection, person: str, session: Session, *, exists: bool) -> None:
-        values = {
-            "flow_id": session.flow_id,
-            "state": session.state,
-            "data": session.model_dump_json(),
-            "updated_at": session.updated_at,
-        }
-        if exists:
-            conn.execute(
-                update(sessions)
-                .where(sessions.c.person == person)
-                .values(row_version=sessions.c.row_version + 1, **values)
-            )
-            return
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        stmt = insert(sessions).values(person=person, row_version=1, **values)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[sessions.c.person],
-                set_={**values, "row_version": sessions.c.row_version + 1},
-            )
-        )
 
-
-def _load(conn: Connection, person: str, *, lock: bool) -> Session | None:
-    query = select(sessions.c.data).where(sessions.c.person == person)
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    data = conn.execute(query).scalar_one_or_none()
+def _parse(data: str | None, person: str) -> Session | None:
     if data is None:
         return None
     try:

@@ -216,16 +216,17 @@ async def _mark_answered(
     update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply, pressed: object
 ) -> None:
     """Show the chosen answer on the question's message and drop its keyboard."""
-    if isinstance(pressed, TgMessage) and reply.notice is None:
-        html = pressed.text_html if pressed.text else ""
-        if reply.answered:
-            html = render.answered_html(html, reply.answered.choice)
-        await _edit(pressed.chat_id, pressed.message_id, html, context)
+    if reply.answered is None:
         return
-    last = context.chat_data.get("prompt")
-    if reply.answered and last and last[2] == reply.answered.question_id:
-        html = render.answered_html(last[1], reply.answered.choice)
-        await _edit(update.effective_chat.id, last[0], html, context)
+    if isinstance(pressed, TgMessage):
+        message_id = pressed.message_id
+    else:  # a typed answer: the question message we sent last, if this process sent it
+        last = context.chat_data.get("prompt")
+        if not last or last[1] != reply.answered.question_id:
+            return
+        message_id = last[0]
+    html = render.answered_html(render.prompt_html(reply.answered.prompt), reply.answered.choice)
+    await _edit(update.effective_chat.id, message_id, html, context)
 
 
 async def send_reply(chat_id: int, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -246,7 +247,7 @@ async def send_reply(chat_id: int, context: ContextTypes.DEFAULT_TYPE, reply: Re
             reply_markup=render.prompt_keyboard(reply.prompt),
         )
         # Best effort only (lost on restart): lets a typed answer mark the question answered.
-        context.chat_data["prompt"] = (sent.message_id, html, reply.prompt.question_id)
+        context.chat_data["prompt"] = (sent.message_id, reply.prompt.question_id)
 
 
 async def _answer_query(query: object, text: str | None) -> None:

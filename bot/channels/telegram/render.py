@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -48,6 +49,7 @@ def message_html(message: Message) -> list[str]:
     return [escape(p) for p in parts]
 
 
+@lru_cache(maxsize=2048)
 def prompt_html(prompt: Prompt) -> str:
     """A question as HTML."""
     lines = []
@@ -60,6 +62,7 @@ def prompt_html(prompt: Prompt) -> str:
     return "\n\n".join(lines)  # flow validation keeps prompts well under MAX_TEXT
 
 
+@lru_cache(maxsize=2048)
 def prompt_keyboard(prompt: Prompt) -> InlineKeyboardMarkup:
     """One button per answer: side by side when all labels are short, else one per row."""
     buttons = [
@@ -78,6 +81,7 @@ def answered_html(prompt_html_text: str, choice: str) -> str:
     return f"{prompt_html_text}\n\n✅ <i>{escape(choice)}</i>"
 
 
+@lru_cache(maxsize=1)
 def finished_keyboard() -> InlineKeyboardMarkup:
     """Buttons under a finished check."""
     return InlineKeyboardMarkup(
