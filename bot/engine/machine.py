@@ -9,13 +9,15 @@ A person's state is not kept here: every step uses a throw-away cursor object.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 
 from transitions import Machine
 
 from bot.engine.matching import OptionMatcher
+from bot.engine.reply import Prompt
 from bot.engine.session import NOT_STARTED
+from bot.engine.texts import prompt_for
 from bot.flow import FINISH, SEVERITY_RANK, Flow
 from bot.flow.model import Rule
 
@@ -47,6 +49,15 @@ class CompiledFlow:
     flow: Flow
     machine: Machine
     matchers: dict[str, OptionMatcher]
+    prompts: dict[tuple[str, int], Prompt] = field(default_factory=dict)
+
+    def prompt(self, question_id: str, number: int) -> Prompt:
+        """The (cached) prompt of a question shown as the ``number``-th question."""
+        key = (question_id, number)
+        found = self.prompts.get(key)
+        if found is None:
+            found = self.prompts[key] = prompt_for(self.flow, question_id, number)
+        return found
 
     def advance(self, state: str, option_id: str, worst: str | None) -> str:
         """The state reached by choosing ``option_id`` in question ``state``."""

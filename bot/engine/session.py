@@ -31,8 +31,13 @@ class Session(BaseModel):
     @property
     def worst_red_flag(self) -> str | None:
         """The most severe red flag seen, or None."""
-        worst = None
-        for severity in self.red_flags.values():
-            if SEVERITY_RANK[severity] > SEVERITY_RANK[worst]:
-                worst = severity
-        return worst
+        return worst_of(self.red_flags)
+
+
+def worst_of(red_flags: dict[str, str]) -> str | None:
+    """The most severe of these red flags, or None."""
+    worst = None
+    for severity in red_flags.values():
+        if SEVERITY_RANK[severity] > SEVERITY_RANK[worst]:
+            worst = severity
+    return worst

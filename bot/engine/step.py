@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from bot.engine import texts
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
 from bot.engine.matching import normalize
 from bot.engine.reply import Answered, Message, Prompt, Reply
-from bot.engine.session import Session
+from bot.engine.session import Session, worst_of
 from bot.flow import Flow
 
 _RESUME_WORDS = {
@@ -58,7 +59,7 @@ def step(
 
 def _begin(flow: Flow, now: datetime) -> tuple[Session, Reply]:
     session = new_session(flow, now)
-    prompt = texts.prompt_for(flow, session.state, 1)
+    prompt = compiled(flow).prompt(session.state, 1)
     return session, Reply(messages=(texts.intro_message(flow),), prompt=prompt)
 
 
@@ -67,7 +68,7 @@ def _current_prompt(flow: Flow, session: Session) -> Prompt | None:
         return texts.resume_prompt(flow)
     if session.ended:
         return None
-    return texts.prompt_for(flow, session.state, len(session.history) + 1)
+    return compiled(flow).prompt(session.state, len(session.history) + 1)
 
 
 def _with_current_prompt(
@@ -100,7 +101,16 @@ def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
         return resumed, _with_current_prompt(flow, resumed, (notice,), changed=session.offer_resume)
     previous = session.history[-1]
     answers = {q: o for q, o in session.answers.items() if q != previous}
-    session = _with_answers(flow, session, session.history[:-1], answers, previous, now)
+    derived = _derived(flow, session.history[:-1], answers)
+    session = session.model_copy(
+        update={
+            **derived,
+            "state": previous,
+            "ended": False,
+            "offer_resume": False,
+            "updated_at": now,
+        }
+    )
     return session, _with_current_prompt(flow, session, (), changed=True)
 
 
@@ -133,17 +143,24 @@ def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple
             return session, _with_current_prompt(flow, session, (notice,))
         option = question.option(option_id)
     history = (*session.history, question.id)
-    answers = {**session.answers, question.id: option.id}
-    recorded = _with_answers(flow, session, history, answers, session.state, now)
-    dest = compiled(flow).advance(question.id, option.id, recorded.worst_red_flag)
-    session = recorded.model_copy(update={"state": dest, "ended": flow.question(dest) is None})
-    asked = texts.prompt_for(flow, question.id, len(history))
+    derived = _derived(flow, history, {**session.answers, question.id: option.id})
+    dest = compiled(flow).advance(question.id, option.id, worst_of(derived["red_flags"]))
+    session = session.model_copy(
+        update={
+            **derived,
+            "state": dest,
+            "ended": flow.question(dest) is None,
+            "offer_resume": False,
+            "updated_at": now,
+        }
+    )
+    asked = compiled(flow).prompt(question.id, len(history))
     answered = Answered(asked, option.label)
     if session.ended:
         outcome = flow.outcome(dest)
         message = texts.outcome_message(flow, outcome, session)
         return session, Reply(messages=(message,), answered=answered, ended=True)
-    prompt = texts.prompt_for(flow, dest, len(history) + 1)
+    prompt = compiled(flow).prompt(dest, len(history) + 1)
     return session, Reply(prompt=prompt, answered=answered)
 
 
@@ -167,15 +184,8 @@ def _resume_choice(
     return session, replace(reply, answered=answered)
 
 
-def _with_answers(
-    flow: Flow,
-    session: Session,
-    history: tuple[str, ...],
-    answers: dict[str, str],
-    state: str,
-    now: datetime,
-) -> Session:
-    """``session`` with these answers, red flags and triggers derived from them."""
+def _derived(flow: Flow, history: tuple[str, ...], answers: dict[str, str]) -> dict[str, Any]:
+    """Session fields for these answers: red flags and triggers are derived from them."""
     red_flags: dict[str, str] = {}
     triggers: list[str] = []
     for qid in history:
@@ -187,18 +197,12 @@ def _with_answers(
             red_flags[qid] = option.red_flag
         if option.trigger and option.trigger not in triggers:
             triggers.append(option.trigger)
-    return session.model_copy(
-        update={
-            "history": history,
-            "answers": answers,
-            "red_flags": red_flags,
-            "triggers": tuple(triggers),
-            "state": state,
-            "ended": False,
-            "offer_resume": False,
-            "updated_at": now,
-        }
-    )
+    return {
+        "history": history,
+        "answers": answers,
+        "red_flags": red_flags,
+        "triggers": tuple(triggers),
+    }
 
 
 def migrate(flow: Flow, session: Session, now: datetime) -> Session:
@@ -211,18 +215,20 @@ def migrate(flow: Flow, session: Session, now: datetime) -> Session:
         return session.model_copy(update={"flow_version": flow.version})
     engine = compiled(flow)
     kept = {q: o for q, o in session.answers.items() if (fq := flow.question(q)) and fq.option(o)}
-    replay = new_session(flow, session.started_at).model_copy(
-        update={"offer_resume": session.offer_resume}
-    )
     history: list[str] = []
     state = flow.start
     while state in kept and flow.question(state) is not None:
         history.append(state)
-        worst = _with_answers(flow, replay, tuple(history), kept, state, now).worst_red_flag
+        worst = worst_of(_derived(flow, tuple(history), kept)["red_flags"])
         state = engine.advance(state, kept[state], worst)
-    answers = {q: kept[q] for q in history}
-    migrated = _with_answers(flow, replay, tuple(history), answers, state, now)
     ended = flow.question(state) is None
-    return migrated.model_copy(
-        update={"ended": ended, "offer_resume": session.offer_resume and not ended}
+    derived = _derived(flow, tuple(history), {q: kept[q] for q in history})
+    return new_session(flow, session.started_at).model_copy(
+        update={
+            **derived,
+            "state": state,
+            "ended": ended,
+            "offer_resume": session.offer_resume and not ended,
+            "updated_at": now,
+        }
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,7 +18,6 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    PrivateAttr,
     StringConstraints,
     Tag,
 )
@@ -164,14 +164,18 @@ class Flow(_Frozen):
     triggers: tuple[Trigger, ...] = ()
     version: str = Field(default="", exclude=True)
 
-    _questions: dict[str, Question] = PrivateAttr(default_factory=dict)
-    _outcomes: dict[str, Outcome] = PrivateAttr(default_factory=dict)
-    _triggers: dict[str, Trigger] = PrivateAttr(default_factory=dict)
+    # Indexes by id, built on first use; cached_property keeps them out of fields and dumps.
+    @cached_property
+    def _question_index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
 
-    def model_post_init(self, context: object, /) -> None:
-        self._questions = {q.id: q for q in self.questions}
-        self._outcomes = {o.id: o for o in self.outcomes}
-        self._triggers = {t.id: t for t in self.triggers}
+    @cached_property
+    def _outcome_index(self) -> dict[str, Outcome]:
+        return {o.id: o for o in self.outcomes}
+
+    @cached_property
+    def _trigger_index(self) -> dict[str, Trigger]:
+        return {t.id: t for t in self.triggers}
 
     def content_hash(self) -> str:
         """A short hash of everything in the flow: its version."""
@@ -179,15 +183,15 @@ class Flow(_Frozen):
 
     def question(self, question_id: str) -> Question | None:
         """The question with this id, if any."""
-        return self._questions.get(question_id)
+        return self._question_index.get(question_id)
 
     def outcome(self, outcome_id: str) -> Outcome | None:
         """The outcome with this id, if any."""
-        return self._outcomes.get(outcome_id)
+        return self._outcome_index.get(outcome_id)
 
     def trigger(self, trigger_id: str) -> Trigger | None:
         """The trigger with this id, if any."""
-        return self._triggers.get(trigger_id)
+        return self._trigger_index.get(trigger_id)
 
     def outcome_for(self, worst: str | None) -> Outcome:
         """The outcome ``finish`` leads to when ``worst`` is the most severe red flag."""

@@ -21,6 +21,12 @@ sessions = Table(
 processed_updates = Table(
     "processed_updates",
     metadata,
-    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    # INTEGER on SQLite makes the id the rowid: no second index to maintain per update.
+    Column(
+        "update_id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("processed_at", DateTime(timezone=True), nullable=False, index=True),
 )

@@ -67,7 +67,7 @@ _LOAD = "SELECT data FROM sessions WHERE person = {p}"
 
 def _sqlite_time(moment: datetime) -> str:
     # The text form SQLAlchemy's SQLite DateTime type stores (UTC), so Core queries agree.
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 _HOT_PATHS = {

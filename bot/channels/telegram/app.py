@@ -17,6 +17,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
 from bot.channels.telegram.handlers import COMMANDS, TelegramHandlers, on_error
@@ -32,8 +33,12 @@ def create_application(
     conversations: Conversations | None = None,
     *,
     rate_limit: bool = True,
+    request: BaseRequest | None = None,
 ) -> Application:
-    """The configured Application (handlers, store, flows), not yet started."""
+    """The configured Application (handlers, store, flows), not yet started.
+
+    ``request`` replaces python-telegram-bot's HTTP client (a proxy, or an in-process fake).
+    """
     settings = settings or load_settings()
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN: is not set")
@@ -46,6 +51,8 @@ def create_application(
             builder = builder.base_file_url(base[: -len("bot")] + "file/bot")
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     app = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     app.bot_data["conversations"] = conversations
     add_handlers(app, TelegramHandlers(conversations))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from html import escape
+import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -20,6 +20,11 @@ _TONE_ICON = {
     "summary": "📋 ",
 }
 _SHORT_LABEL = 20
+
+
+def escape(text: str) -> str:
+    """Escape text for Telegram HTML (quotes need no escaping outside attributes)."""
+    return html.escape(text, quote=False)
 
 
 def split_text(text: str, limit: int = _CHUNK) -> list[str]:

@@ -1,0 +1,156 @@
+"""The Telegram handlers offline: real Application, in-process Bot API, no network."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from telegram import Update
+
+from bot import create_application, load_settings
+from bot.channels.telegram.handlers import INVALID_BUTTON, PRIVATE_ONLY, SOMETHING_WRONG
+from tests.conftest import ROOT
+from tests.fake_bot_api import FakeBotAPI
+
+CHAT = 4242
+
+
+class OfflineBot:
+    """Our Application on a fake Bot API; feeds updates straight into process_update."""
+
+    def __init__(self, tmp_path: Path):
+        self.api = FakeBotAPI()
+        self.api.keep_log = True
+        settings = load_settings(
+            telegram_bot_token="123456:TEST",
+            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            flows_dir=ROOT / "flows",
+        )
+        self.app = create_application(settings, rate_limit=False, request=self.api)
+        self.store = self.app.bot_data["conversations"].store
+        self.update_id = 0
+
+    async def send(self, raw: dict, update_id: int | None = None) -> list[tuple[str, dict]]:
+        if update_id is None:
+            self.update_id += 1
+            update_id = self.update_id
+        before = len(self.api.log)
+        update = Update.de_json({"update_id": update_id, **raw}, self.app.bot)
+        await self.app.process_update(update)
+        return self.api.log[before:]
+
+    def message(self, text: str, chat_type: str = "private", chat_id: int = CHAT) -> dict:
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return {
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": chat_id, "type": chat_type, "title": "g", "first_name": "A"},
+                "from": {"id": CHAT, "is_bot": False, "first_name": "A"},
+                "text": text,
+                **({"entities": entities} if text.startswith("/") else {}),
+            }
+        }
+
+    def press(self, data: str, message_id: int = 2) -> dict:
+        return {
+            "callback_query": {
+                "id": "q1",
+                "chat_instance": "c",
+                "from": {"id": CHAT, "is_bot": False, "first_name": "A"},
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 0,
+                    "chat": {"id": CHAT, "type": "private", "first_name": "A"},
+                    "text": "Question?",
+                },
+            }
+        }
+
+
+@pytest.fixture
+async def offline(tmp_path):
+    bot = OfflineBot(tmp_path)
+    await bot.app.initialize()
+    yield bot
+    await bot.app.shutdown()
+    bot.store.close()
+
+
+def texts(calls: list[tuple[str, dict]]) -> list[str]:
+    return [str(params.get("text")) for method, params in calls if method == "sendMessage"]
+
+
+async def test_start_sends_the_intro_and_the_first_question(offline):
+    calls = await offline.send(offline.message("/start"))
+    sent = texts(calls)
+    assert "not medical advice" in sent[0]
+    assert "Shall we begin?" in sent[1]
+    assert offline.store.load(f"telegram:{CHAT}").state == "consent"
+
+
+async def test_an_unexpected_error_is_logged_and_the_session_is_unchanged(
+    offline, monkeypatch, caplog
+):
+    await offline.send(offline.message("/start"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("bot.channels.conversations.step", broken)
+    with caplog.at_level(logging.ERROR):
+        calls = await offline.send(offline.message("yes"))
+    assert texts(calls) == [SOMETHING_WRONG]
+    assert f"update {offline.update_id}" in caplog.text
+    assert offline.store.load(f"telegram:{CHAT}").state == "consent"
+    monkeypatch.undo()
+    assert "question 2" in texts(await offline.send(offline.message("yes")))[0]
+
+
+async def test_forged_callback_data_is_refused_and_logged(offline, caplog):
+    await offline.send(offline.message("/start"))
+    with caplog.at_level(logging.WARNING):
+        calls = await offline.send(offline.press("a:nostril_twitch:consent:maybe"))
+    assert calls == [("answerCallbackQuery", {"callback_query_id": "q1", "text": INVALID_BUTTON})]
+    assert "rejected callback data" in caplog.text
+    assert offline.store.load(f"telegram:{CHAT}").state == "consent"
+
+
+async def test_a_button_edits_its_question_and_asks_the_next(offline):
+    await offline.send(offline.message("/start"))
+    calls = await offline.send(offline.press("a:nostril_twitch:consent:agree"))
+    methods = [method for method, _ in calls]
+    assert methods == ["answerCallbackQuery", "editMessageText", "sendMessage"]
+    assert calls[1][1]["text"].endswith("✅ <i>Yes, let's start</i>")
+    assert "reply_markup" not in calls[1][1]
+    assert "ANY of these" in calls[2][1]["text"]
+
+
+async def test_a_repeated_update_id_is_ignored(offline):
+    await offline.send(offline.message("/start"), update_id=500)
+    assert await offline.send(offline.message("/start"), update_id=500) == []
+    await offline.send(offline.message("/help"), update_id=501)
+    assert await offline.send(offline.message("/help"), update_id=501) == []
+
+
+async def test_group_chats_get_no_health_check(offline):
+    calls = await offline.send(offline.message("/start", chat_type="group", chat_id=-100))
+    assert texts(calls) == [PRIVATE_ONLY]
+    assert offline.store.load("telegram:-100") is None
+
+
+async def test_a_deep_link_to_an_unknown_flow_starts_the_default(offline):
+    calls = await offline.send(offline.message("/start no_such_flow"))
+    assert "Shall we begin?" in texts(calls)[1]
+
+
+async def test_commands_menu_is_registered_at_start(tmp_path):
+    bot = OfflineBot(tmp_path)
+    await bot.app.initialize()
+    await bot.app.post_init(bot.app)
+    commands = [m for m, _ in bot.api.log if m == "setMyCommands"]
+    assert commands == ["setMyCommands"]
+    await bot.app.shutdown()
+    bot.store.close()
