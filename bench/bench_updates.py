@@ -6,7 +6,7 @@ through ``await app.process_update(update)``. Only ``process_update`` is timed (
 ``Update`` objects is not). Users of the bots are interleaved in batches so that background
 noise hits every bot alike. A report, not a test: it prints numbers and never fails on them.
 
-    cd /work/main && .venv/bin/python bench/bench_updates.py [--users 300] [--pg URL|none]
+    make bench   # or: .venv/bin/python bench/bench_updates.py [--users 300] [--pg URL|none]
     .venv/bin/python bench/bench_updates.py --profile     # where the durable bot's time goes
 """
 
