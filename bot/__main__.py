@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
@@ -88,6 +89,7 @@ def _chat(settings: Settings, person: str) -> int:
     conversations = _open(settings)
     if conversations is None:
         return 2
+    conversations.store.purge_expired(datetime.now(UTC))
     try:
         return run_console(conversations, person=f"console:{person}")
     except KeyboardInterrupt:

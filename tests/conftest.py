@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.engine import Answer, Reply, Session, Start, step
 from bot.flow import Flow, load_flow
@@ -36,8 +39,8 @@ class Walker:
         return self.do(Start())
 
     def say(self, *texts: str) -> Reply:
-        for text in texts:
-            self.do(Answer(text=text))
+        for typed in texts:
+            self.do(Answer(text=typed))
         return self.reply
 
     def press(self, option_id: str, question_id: str | None = None) -> Reply:
@@ -56,3 +59,34 @@ def walker(flow: Flow) -> Walker:
 
 NO_WARNINGS = ["no"] * 7  # emergency screen + six warning signs
 ALL_CLEAR_UNTIL_TRIGGERS = ["yes", *NO_WARNINGS, "days"]  # consent, warnings, duration
+
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_schema_url():
+    """A fresh schema on the test PostgreSQL; in CI an unreachable server fails the run."""
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"PostgreSQL at {PG_URL} is required in CI: {exc}") from exc
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    sep = "&" if "?" in PG_URL else "?"
+    return admin, schema, f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh database of each backend: an SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
+        return
+    admin, schema, url = _pg_schema_url()
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

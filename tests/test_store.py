@@ -2,67 +2,36 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from bot.engine import Answer, Start, step
 from bot.store import SessionStore
 from tests.conftest import NOW
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg_schema_url():
-    """A fresh schema on the test PostgreSQL; in CI an unreachable server fails the run."""
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:
-        if os.environ.get("CI"):
-            raise RuntimeError(f"PostgreSQL at {PG_URL} is required in CI: {exc}") from exc
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-    sep = "&" if "?" in PG_URL else "?"
-    return admin, schema, f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
-        return
-    admin, schema, url = _pg_schema_url()
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def run(store, flow, event, update_id=None, person="p1", now=NOW):
     return store.transact(person, lambda s: step(flow, s, event, now), update_id=update_id)
 
 
-def test_a_session_survives_reopening_the_store(store_url, flow):
-    store = SessionStore(store_url)
+def test_a_session_survives_reopening_the_store(database_url, flow):
+    store = SessionStore(database_url)
     run(store, flow, Start())
     run(store, flow, Answer(text="yes"))
     run(store, flow, Answer(text="no"))
     store.close()
-    reopened = SessionStore(store_url)
+    reopened = SessionStore(database_url)
     session = reopened.load("p1")
     assert session.state == "weakness"
     assert session.answers == {"consent": "agree", "emergency_signs": "no"}
     reopened.close()
 
 
-def test_a_duplicate_update_changes_nothing(store_url, flow):
-    store = SessionStore(store_url)
+def test_a_duplicate_update_changes_nothing(database_url, flow):
+    store = SessionStore(database_url)
     run(store, flow, Start(), update_id=10)
     first = run(store, flow, Answer(text="yes"), update_id=11)
     again = run(store, flow, Answer(text="yes"), update_id=11)
@@ -71,8 +40,8 @@ def test_a_duplicate_update_changes_nothing(store_url, flow):
     store.close()
 
 
-def test_a_failing_step_saves_nothing_and_can_be_retried(store_url, flow):
-    store = SessionStore(store_url)
+def test_a_failing_step_saves_nothing_and_can_be_retried(database_url, flow):
+    store = SessionStore(database_url)
     run(store, flow, Start(), update_id=1)
 
     def boom(session):
@@ -85,8 +54,8 @@ def test_a_failing_step_saves_nothing_and_can_be_retried(store_url, flow):
     store.close()
 
 
-def test_erase_removes_everything_about_a_person(store_url, flow):
-    store = SessionStore(store_url)
+def test_erase_removes_everything_about_a_person(database_url, flow):
+    store = SessionStore(database_url)
     run(store, flow, Start(), person="a")
     run(store, flow, Start(), person="b")
     assert store.erase("a").result is True
@@ -97,8 +66,8 @@ def test_erase_removes_everything_about_a_person(store_url, flow):
     store.close()
 
 
-def test_idle_sessions_and_old_update_ids_expire(store_url, flow):
-    store = SessionStore(store_url, session_ttl=timedelta(days=30))
+def test_idle_sessions_and_old_update_ids_expire(database_url, flow):
+    store = SessionStore(database_url, session_ttl=timedelta(days=30))
     run(store, flow, Start(), person="old", now=NOW - timedelta(days=31))
     run(store, flow, Start(), person="new", now=NOW - timedelta(days=1))
     sessions, _ = store.purge_expired(NOW)
@@ -107,8 +76,8 @@ def test_idle_sessions_and_old_update_ids_expire(store_url, flow):
     store.close()
 
 
-def test_steps_of_one_person_never_interleave(store_url, flow):
-    store = SessionStore(store_url)
+def test_steps_of_one_person_never_interleave(database_url, flow):
+    store = SessionStore(database_url)
     run(store, flow, Start())
     run(store, flow, Answer(text="yes"))
     answers = ["no"] * 6
@@ -126,8 +95,8 @@ def test_steps_of_one_person_never_interleave(store_url, flow):
     store.close()
 
 
-def test_an_unreadable_row_is_treated_as_no_session(store_url, flow):
-    store = SessionStore(store_url)
+def test_an_unreadable_row_is_treated_as_no_session(database_url, flow):
+    store = SessionStore(database_url)
     run(store, flow, Start())
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE sessions SET data = '{broken'"))

@@ -1,7 +1,8 @@
 """Durable sessions on SQLAlchemy: SQLite (WAL) by default, PostgreSQL to scale out.
 
-Every update is one short synchronous transaction (call it from a worker thread):
-mark the update id processed, lock and load the person's session, step, save.
+Every update is one short synchronous transaction: mark the update id processed, lock and
+load the person's session, step, save. Async callers run it in a worker thread, or in place
+when the database is embedded (``SessionStore.embedded``).
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ class SessionStore:
         self.session_ttl = session_ttl
         self.engine = _create_engine(url)
         self._sql = _HOT_PATHS[self.engine.dialect.name]
+        # An embedded database answers a transaction faster than a thread hand-off costs
+        # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
+        self.embedded = self.engine.dialect.name == "sqlite"
         metadata.create_all(self.engine)
 
     def close(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 from telegram import Update
@@ -19,13 +18,11 @@ CHAT = 4242
 class OfflineBot:
     """Our Application on a fake Bot API; feeds updates straight into process_update."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, database_url: str):
         self.api = FakeBotAPI()
         self.api.keep_log = True
         settings = load_settings(
-            telegram_bot_token="123456:TEST",
-            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-            flows_dir=ROOT / "flows",
+            telegram_bot_token="123456:TEST", database_url=database_url, flows_dir=ROOT / "flows"
         )
         self.app = create_application(settings, rate_limit=False, request=self.api)
         self.store = self.app.bot_data["conversations"].store
@@ -71,8 +68,8 @@ class OfflineBot:
 
 
 @pytest.fixture
-async def offline(tmp_path):
-    bot = OfflineBot(tmp_path)
+async def offline(database_url):
+    bot = OfflineBot(database_url)
     await bot.app.initialize()
     yield bot
     await bot.app.shutdown()
@@ -147,7 +144,7 @@ async def test_a_deep_link_to_an_unknown_flow_starts_the_default(offline):
 
 
 async def test_commands_menu_is_registered_at_start(tmp_path):
-    bot = OfflineBot(tmp_path)
+    bot = OfflineBot(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     await bot.app.initialize()
     await bot.app.post_init(bot.app)
     commands = [m for m, _ in bot.api.log if m == "setMyCommands"]

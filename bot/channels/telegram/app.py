@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -94,9 +95,17 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
 def run_polling(settings: Settings, conversations: Conversations | None = None) -> int:
     """Run the bot with long polling until SIGINT/SIGTERM; return the exit code."""
     app = create_application(settings, conversations)
-    app.run_polling(
-        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-        bootstrap_retries=5,
-        timeout=10,
-    )
+    where = settings.telegram_base_url or "the Telegram Bot API"
+    try:
+        app.run_polling(
+            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+            bootstrap_retries=5,
+            timeout=10,
+        )
+    except InvalidToken:
+        log.error("Telegram refused TELEGRAM_BOT_TOKEN: check the token BotFather gave you")
+        return 1
+    except NetworkError as exc:
+        log.error("cannot reach %s: %s", where, exc)
+        return 1
     return 0

@@ -1,12 +1,15 @@
 """Telegram handlers: map updates to engine events, run one durable step, send the reply.
 
-Every update is one transaction (load, step, save) in a worker thread, then sending.
+Every update is one transaction (load, step, save), then sending. Updates are handled one
+at a time, in order (python-telegram-bot's default), so a person's steps never interleave.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import Message as TgMessage
 from telegram import Update
@@ -19,6 +22,7 @@ from bot.channels.telegram import callback_data, render
 from bot.engine import RESUME_QUESTION, Answer, Back, Event, Reply, Restart, ShowSummary, Start
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HELP = (
     "<b>How this works</b>\n"
@@ -154,9 +158,19 @@ class TelegramHandlers:
         question = flow.question(button.question_id)
         return question is not None and question.option(button.option_id) is not None
 
+    async def _blocking(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a store call: in place on an embedded database, else in a worker thread.
+
+        Either way it is one synchronous transaction; SQLite answers it faster than
+        handing it to a thread would cost (see bench/), PostgreSQL is a network away.
+        """
+        if self.conversations.store.embedded:
+            return func(*args, **kwargs)
+        return await asyncio.to_thread(func, *args, **kwargs)
+
     async def _first_delivery(self, update: Update) -> bool:
         """True unless this update was handled before (Telegram may deliver it again)."""
-        if await asyncio.to_thread(self.conversations.first_delivery, update.update_id):
+        if await self._blocking(self.conversations.first_delivery, update.update_id):
             return True
         log.info("ignored duplicate update %s", update.update_id)
         return False
@@ -167,7 +181,7 @@ class TelegramHandlers:
         query = update.callback_query
         await _answer_query(query, None)
         if confirmed:
-            erased = await asyncio.to_thread(
+            erased = await self._blocking(
                 self.conversations.forget, person_of(update), update_id=update.update_id
             )
             if erased.duplicate:
@@ -190,7 +204,7 @@ class TelegramHandlers:
         flow_id: str | None = None,
         pressed: object = None,
     ) -> None:
-        result = await asyncio.to_thread(
+        result = await self._blocking(
             self.conversations.handle,
             person_of(update),
             event,
