@@ -671,17 +671,24 @@ def print_breakdown(baseline: Contender, durable: Contender, timer: _TimedHandle
     total = sum(durable.latencies_ns) / n / 1e3
     awaited, handle = timer.await_ns / n / 1e3, timer.handle_ns / n / 1e3
     transact, step = timer.transact_ns / n / 1e3, timer.step_ns / n / 1e3
-    rows = (
+    threaded = awaited > 0  # PostgreSQL; an embedded SQLite store runs in place
+    where = "awaiting the worker thread (asyncio.to_thread)" if threaded else "in place"
+    rows = [
         ("process_update, all of it", total),
-        ("  awaiting the worker thread (asyncio.to_thread)", awaited),
-        ("    Conversations.handle in the worker", handle),
+        (f"  Conversations.handle, {where}", awaited if threaded else handle),
         ("      SessionStore.transact: SQL, driver, pydantic", transact - step),
         ("      engine step (flow logic)", step),
         ("      the rest of handle (flow pick, clock)", handle - transact),
-        ("    thread hand-off (awaited minus handle)", awaited - handle),
-        ("  event loop: python-telegram-bot, our handlers, rendering, fake API", total - awaited),
+    ]
+    if threaded:
+        rows.append(("    thread hand-off (awaited minus handle)", awaited - handle))
+    rows += [
+        (
+            "  event loop: python-telegram-bot, our handlers, rendering, fake API",
+            total - (awaited if threaded else handle),
+        ),
         (f"for comparison, {baseline.name}: all of process_update", baseline.seconds / n * 1e6),
-    )
+    ]
     print(f"\n{durable.name}: mean wall time per update over {n} updates (unprofiled)")
     for label, micros in rows:
         print(f"  {label:<72}{micros:>7.0f} µs")
