@@ -151,3 +151,15 @@ async def test_commands_menu_is_registered_at_start(tmp_path):
     assert commands == ["setMyCommands"]
     await bot.app.shutdown()
     bot.store.close()
+
+
+async def test_an_old_start_again_button_does_not_wipe_a_check_in_progress(offline):
+    await offline.send(offline.message("/start"))
+    await offline.send(offline.message("yes"))
+    await offline.send(offline.message("no"))
+    sent = texts(await offline.send(offline.press("c:restart")))
+    assert "Welcome back" in sent[0]
+    assert offline.store.load(f"telegram:{CHAT}").answers == {
+        "consent": "agree",
+        "emergency_signs": "no",
+    }

@@ -142,7 +142,9 @@ class TelegramHandlers:
             await self._run(update, context, ShowSummary())
             return
         if parsed == "c:restart":
-            await self._run(update, context, Restart())
+            # Start, not Restart: an old outcome's button must not wipe a check in progress
+            # (Start begins anew after an outcome, and offers Continue / Start over otherwise).
+            await self._run(update, context, Start())
             return
         event = Answer(
             option_id=parsed.option_id, question_id=parsed.question_id, flow_id=parsed.flow_id
