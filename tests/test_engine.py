@@ -283,3 +283,47 @@ def test_the_answered_prompt_is_the_one_that_was_shown(walker):
     shown = walker.say("yes").prompt
     reply = walker.say("no")
     assert reply.answered.prompt == shown and reply.answered.choice == "No"
+
+
+def test_any_text_either_answers_or_re_asks_and_never_crashes(flow):
+    import random
+
+    rng = random.Random(7)
+    words = [
+        "yes",
+        "no",
+        "not",
+        "sure",
+        "maybe",
+        "I",
+        "don't",
+        "know",
+        "it",
+        "does",
+        "a",
+        "lot",
+        "weeks",
+        "3",
+        "🙂",
+        "?",
+        "/",
+        "never",
+        "ünïcødé",
+        "1",
+        "9",
+    ]
+    words += ["", "x" * 300, "\u200b"]
+    session, _ = step(flow, None, Start(), NOW)
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 5)))
+        after, reply = step(flow, session, Answer(text=text), NOW)
+        if after.ended:
+            assert reply.messages and "not medical advice" in reply.messages[-1].text
+            session, _ = step(flow, None, Start(), NOW)
+        elif after.state == session.state:
+            assert reply.prompt.question_id == session.state  # re-asked, nothing guessed
+            assert after.answers == session.answers
+        else:
+            assert reply.answered is not None
+            session = after
+        session = after if not after.ended else session

@@ -28,9 +28,42 @@ def test_wordings_of_yes_no_and_not_sure(yes_no_unsure, text, expected):
     assert yes_no_unsure.match(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", "purple", "4", "0", "my face hurts", "no not"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "purple",
+        "4",
+        "0",
+        "my face hurts",
+        "no, it's bad, I have it",
+        "I don't think it does",
+    ],
+)
 def test_text_that_fits_no_option_matches_nothing(yes_no_unsure, text):
     assert yes_no_unsure.match(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I don't think so, no", "no"), ("none of these", "no"), ("nothing like that", "no"),
+        ("well I do have it sometimes", "yes"), ("it happens all the time", "yes"),
+        ("hmm, possibly", "not_sure"),
+    ],
+)  # fmt: skip
+def test_known_phrases_inside_longer_answers(yes_no_unsure, text, expected):
+    assert yes_no_unsure.match(text) == expected
+
+
+def test_durations_in_peoples_words(flow):
+    duration = OptionMatcher(flow.question("duration"))
+    assert duration.match("3 days") == "days"
+    assert duration.match("about two weeks") == "days"
+    assert duration.match("for months now") == "weeks"
+    assert duration.match("since last year") == "weeks"
+    assert duration.match("6 weeks") == "weeks"
 
 
 def test_labels_and_synonyms_of_other_options(flow):

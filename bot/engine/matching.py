@@ -1,6 +1,9 @@
 """Free text -> option: numbers, labels, ids and common yes/no/not-sure wordings.
 
-Matching never guesses: text that fits no option, or fits several, matches nothing.
+In order: the whole text as a number, label, id or synonym; then doubt ("not sure",
+"maybe") for the not-sure option; then a leading yes/no ("no, never"); then a known phrase
+inside the text ("I don't think it spreads"). Matching never guesses: text that fits no
+option, or fits several, matches nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ YES = frozenset(
     {
         "yes", "y", "yeah", "yea", "yep", "yup", "ya", "aye", "sure", "correct", "true",
         "definitely", "absolutely", "i do", "i have", "i am", "it does", "it is", "i think so",
-        "sometimes", "a little", "a bit", "slightly", "yes please", "of course",
+        "sometimes", "a little", "a bit", "slightly", "yes please", "of course", "kind of",
+        "sort of", "often", "a lot", "all the time", "constantly", "i did", "it has", "i was",
     }
 )  # fmt: skip
 NO = frozenset(
     {
         "no", "n", "nope", "nah", "never", "not at all", "none", "no never", "i don't",
         "i haven't", "i am not", "i'm not", "it doesn't", "it isn't", "i don't think so",
-        "not really", "no thanks", "false", "negative",
+        "not really", "no thanks", "false", "negative", "none of these", "none of them",
+        "neither", "nothing like that", "not that i know of", "not that i noticed", "i didn't",
+        "it hasn't", "i wasn't", "no i haven't", "not at the moment",
     }
 )  # fmt: skip
 UNSURE = frozenset(
@@ -59,6 +65,8 @@ class OptionMatcher:
         # A phrase that fits several options is ambiguous and so matches none.
         self._exact = {p: next(iter(ids)) for p, ids in phrases.items() if len(ids) == 1}
         self._ids = {o.id for o in question.options}
+        # Phrases looked for inside longer texts: single letters would match too much.
+        self._inner = [(f" {p} ", option) for p, option in self._exact.items() if len(p) > 1]
 
     def match(self, text: str) -> str | None:
         """The id of the option ``text`` names, or None when it names none for sure."""
@@ -72,7 +80,12 @@ class OptionMatcher:
         found = self._exact.get(phrase)
         if found:
             return found
-        return self._leading_word(phrase.split())
+        return self._leading_word(phrase.split()) or self._inside(phrase)
+
+    def _inside(self, phrase: str) -> str | None:
+        padded = f" {phrase} "
+        found = {option for inner, option in self._inner if inner in padded}
+        return found.pop() if len(found) == 1 else None
 
     def _leading_word(self, words: list[str]) -> str | None:
         # "yes, since Monday" -> yes; "no, never" -> no; doubt wins over both.
@@ -81,7 +94,25 @@ class OptionMatcher:
             if unsure:
                 return unsure
         if words[0] in _LEAD_YES:
-            return self._exact.get("yes")
-        if words[0] in _LEAD_NO and "not" not in words[1:]:
-            return self._exact.get("no")
-        return None
+            lead = self._exact.get("yes")
+        elif words[0] in _LEAD_NO and "not" not in words[1:]:
+            lead = self._exact.get("no")
+        else:
+            return None
+        rest = self._inside_all(" ".join(words[1:]))
+        return lead if lead and rest <= {lead} else None  # "no, I have it" is no answer
+
+    def _inside(self, phrase: str) -> str | None:
+        found = self._inside_all(phrase)
+        return found.pop() if len(found) == 1 else None
+
+    def _inside_all(self, phrase: str) -> set[str]:
+        """Options whose phrases stand inside ``phrase``; a longer phrase hides a shorter
+        one it contains ("two weeks" hides "weeks")."""
+        padded = f" {phrase} "
+        hits = [(inner, option) for inner, option in self._inner if inner in padded]
+        return {
+            option
+            for inner, option in hits
+            if not any(inner != other and inner in other for other, _ in hits)
+        }
