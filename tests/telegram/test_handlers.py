@@ -8,7 +8,7 @@ import pytest
 from telegram import Update
 
 from bot import create_application, load_settings
-from bot.channels.telegram.handlers import INVALID_BUTTON, PRIVATE_ONLY, SOMETHING_WRONG
+from bot.channels.telegram.texts import INVALID_BUTTON, PRIVATE_ONLY, SOMETHING_WRONG
 from tests.conftest import ROOT
 from tests.fake_bot_api import FakeBotAPI
 

@@ -21,7 +21,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
-from bot.channels.telegram.handlers import COMMANDS, TelegramHandlers, on_error
+from bot.channels.telegram.handlers import TelegramHandlers, on_error
+from bot.channels.telegram.texts import COMMANDS
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)

@@ -14,46 +14,27 @@ from typing import Any, TypeVar
 from telegram import Message as TgMessage
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.conversations import Conversations
 from bot.channels.telegram import callback_data, render
-from bot.engine import RESUME_QUESTION, Answer, Back, Event, Reply, Restart, ShowSummary, Start
+from bot.channels.telegram.sending import answer_query, edit_text, mark_answered, send_reply
+from bot.channels.telegram.texts import (
+    FORGET_CONFIRM,
+    FORGOTTEN,
+    HELP,
+    INVALID_BUTTON,
+    KEPT,
+    NOTHING_STORED,
+    PRIVATE_ONLY,
+    SOMETHING_WRONG,
+    USE_BUTTONS,
+)
+from bot.engine import RESUME_QUESTION, Answer, Back, Event, Restart, ShowSummary, Start
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-HELP = (
-    "<b>How this works</b>\n"
-    "I ask a few questions about your nose or lip twitching: warning signs first, then "
-    "everyday triggers. Tap a button or type your answer (the number, the words, or yes / no / "
-    "not sure).\n\n"
-    "/start – start or continue the check\n"
-    "/back – go back to the previous question\n"
-    "/restart – start again from the beginning\n"
-    "/summary – your answers so far, to show a doctor\n"
-    "/forget – erase everything stored about you\n"
-    "/help – this message\n\n"
-    "<i>This is not medical advice or a diagnosis. In an emergency call your local emergency "
-    "number.</i>"
-)
-COMMANDS = [
-    ("start", "Start or continue the check"),
-    ("back", "Go back one question"),
-    ("restart", "Start again"),
-    ("summary", "Show your answers"),
-    ("forget", "Erase everything stored about you"),
-    ("help", "How this works"),
-]
-USE_BUTTONS = "Please use the buttons, or type your answer as text."
-INVALID_BUTTON = "That button is no longer valid. Please answer the latest question."
-SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again."
-PRIVATE_ONLY = "For your privacy I only do health checks in a private chat with me."
-FORGET_CONFIRM = "This erases your answers and everything else stored about you. Are you sure?"
-FORGOTTEN = "Done: everything stored about you has been erased. Send /start to begin again."
-NOTHING_STORED = "There was nothing stored about you. Send /start to begin."
-KEPT = "Okay, nothing was erased."
 
 
 def person_of(update: Update) -> str:
@@ -124,7 +105,7 @@ class TelegramHandlers:
         """A pressed inline button: answers, finished-check buttons, /forget confirmation."""
         query = update.callback_query
         if update.effective_chat is None:  # inline-mode or inaccessible message: not ours
-            await _answer_query(query, INVALID_BUTTON)
+            await answer_query(query, INVALID_BUTTON)
             return
         parsed = callback_data.parse(query.data)
         if parsed is None or (
@@ -133,7 +114,7 @@ class TelegramHandlers:
             log.warning(
                 "rejected callback data %r in update %s", str(query.data)[:80], update.update_id
             )
-            await _answer_query(query, INVALID_BUTTON)
+            await answer_query(query, INVALID_BUTTON)
             return
         if parsed in ("f:yes", "f:no"):
             await self._forget_answer(update, context, parsed == "f:yes")
@@ -181,7 +162,7 @@ class TelegramHandlers:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool
     ) -> None:
         query = update.callback_query
-        await _answer_query(query, None)
+        await answer_query(query, None)
         if confirmed:
             erased = await self._blocking(
                 self.conversations.forget, person_of(update), update_id=update.update_id
@@ -195,7 +176,9 @@ class TelegramHandlers:
                 return
             text = KEPT
         if isinstance(query.message, TgMessage):
-            await _edit(query.message.chat_id, query.message.message_id, text, context, html=False)
+            await edit_text(
+                query.message.chat_id, query.message.message_id, text, context, html=False
+            )
 
     async def _run(
         self,
@@ -217,81 +200,15 @@ class TelegramHandlers:
         if result.duplicate:
             log.info("ignored duplicate update %s", update.update_id)
             if query:
-                await _answer_query(query, None)
+                await answer_query(query, None)
             return
         reply = result.result
         if query:
-            await _answer_query(query, reply.notice)
+            await answer_query(query, reply.notice)
         elif reply.notice:
             await context.bot.send_message(update.effective_chat.id, reply.notice)
-        await _mark_answered(update, context, reply, pressed)
+        await mark_answered(update, context, reply, pressed)
         await send_reply(update.effective_chat.id, context, reply)
-
-
-async def _mark_answered(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply, pressed: object
-) -> None:
-    """Show the chosen answer on the question's message and drop its keyboard."""
-    if reply.answered is None:
-        return
-    if isinstance(pressed, TgMessage):
-        message_id = pressed.message_id
-    else:  # a typed answer: the question message we sent last, if this process sent it
-        last = context.chat_data.get("prompt")
-        if not last or last[1] != reply.answered.question_id:
-            return
-        message_id = last[0]
-    html = render.answered_html(render.prompt_html(reply.answered.prompt), reply.answered.choice)
-    await _edit(update.effective_chat.id, message_id, html, context)
-
-
-async def send_reply(chat_id: int, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
-    """Send the reply's messages, then its question with buttons."""
-    texts = [chunk for message in reply.messages for chunk in render.message_html(message)]
-    for i, text in enumerate(texts):
-        last = i == len(texts) - 1
-        markup = render.finished_keyboard() if last and reply.ended and not reply.prompt else None
-        await context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-    if reply.prompt:
-        html = render.prompt_html(reply.prompt)
-        sent = await context.bot.send_message(
-            chat_id,
-            html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=render.prompt_keyboard(reply.prompt),
-        )
-        # Best effort only (lost on restart): lets a typed answer mark the question answered.
-        context.chat_data["prompt"] = (sent.message_id, reply.prompt.question_id)
-
-
-async def _answer_query(query: object, text: str | None) -> None:
-    try:
-        await query.answer(text)  # type: ignore[attr-defined]
-    except BadRequest as exc:  # already answered or too old: the person sees nothing anyway
-        log.debug("callback answer failed: %s", exc)
-
-
-async def _edit(
-    chat_id: int,
-    message_id: int,
-    text: str,
-    context: ContextTypes.DEFAULT_TYPE,
-    *,
-    html: bool = True,
-) -> None:
-    if not text:
-        return
-    try:
-        await context.bot.edit_message_text(
-            text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML if html else None,
-        )
-    except BadRequest as exc:  # "message is not modified", or the message is gone
-        log.debug("edit of message %s failed: %s", message_id, exc)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -302,7 +219,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         if update.callback_query:
-            await _answer_query(update.callback_query, SOMETHING_WRONG)
+            await answer_query(update.callback_query, SOMETHING_WRONG)
         await context.bot.send_message(update.effective_chat.id, SOMETHING_WRONG)
     except TelegramError:
         log.warning("could not tell chat about the error in update %s", update_id)
