@@ -16,7 +16,6 @@ from transitions import Machine
 
 from bot.engine.matching import OptionMatcher
 from bot.engine.reply import Prompt
-from bot.engine.session import NOT_STARTED
 from bot.engine.texts import prompt_for
 from bot.flow import FINISH, SEVERITY_RANK, Flow
 from bot.flow.model import Rule
@@ -68,7 +67,7 @@ class CompiledFlow:
 
 def compile_flow(flow: Flow) -> CompiledFlow:
     """Build the Machine and matchers for ``flow``."""
-    states = [NOT_STARTED, *(q.id for q in flow.questions), *(o.id for o in flow.outcomes)]
+    states = [*(q.id for q in flow.questions), *(o.id for o in flow.outcomes)]
     machine = Machine(
         model=None,
         states=states,
@@ -76,7 +75,6 @@ def compile_flow(flow: Flow) -> CompiledFlow:
         auto_transitions=False,
         send_event=True,
     )
-    machine.add_transition("start", NOT_STARTED, flow.start)
     for question in flow.questions:
         for option in question.options:
             trigger = f"{question.id}/{option.id}"

@@ -55,8 +55,7 @@ class Answered:
 class Reply:
     """Everything to show after one step.
 
-    ``notice`` is a short remark for a refused action (an old button, for example);
-    ``changed`` says whether the session changed and so must be saved.
+    ``notice`` is a short remark for a refused action (an old button, for example).
     """
 
     messages: tuple[Message, ...] = ()
@@ -64,4 +63,3 @@ class Reply:
     answered: Answered | None = None
     ended: bool = False
     notice: str | None = None
-    changed: bool = True

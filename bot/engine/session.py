@@ -8,8 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.flow import SEVERITY_RANK
 
-NOT_STARTED = "_new"
-
 
 class Session(BaseModel):
     """Everything the bot keeps about one conversation: answers, never message text."""
@@ -18,7 +16,7 @@ class Session(BaseModel):
 
     flow_id: str
     flow_version: str
-    state: str = NOT_STARTED
+    state: str  # the current question, or the outcome once ended
     ended: bool = False
     answers: dict[str, str] = Field(default_factory=dict)
     history: tuple[str, ...] = ()

@@ -44,10 +44,10 @@ def step(
         return _begin(flow, now)
     if session is None:
         if isinstance(event, Answer) and event.question_id is not None:
-            return None, Reply(notice=texts.OLD_BUTTON, changed=False)  # e.g. after /forget
+            return None, Reply(notice=texts.OLD_BUTTON)  # e.g. after /forget
         if isinstance(event, Answer):
             return _begin(flow, now)
-        return None, Reply(messages=(Message(texts.NOTHING_YET, tone="notice"),), changed=False)
+        return None, Reply(messages=(Message(texts.NOTHING_YET, tone="notice"),))
     if isinstance(event, Start):
         return _offer_resume(flow, session, now)
     if isinstance(event, ShowSummary):
@@ -71,14 +71,11 @@ def _current_prompt(flow: Flow, session: Session) -> Prompt | None:
     return compiled(flow).prompt(session.state, len(session.history) + 1)
 
 
-def _with_current_prompt(
-    flow: Flow, session: Session, messages: tuple[Message, ...], *, changed: bool = False
-) -> Reply:
+def _with_current_prompt(flow: Flow, session: Session, messages: tuple[Message, ...]) -> Reply:
     return Reply(
         messages=messages,
         prompt=_current_prompt(flow, session),
         ended=session.ended and not session.offer_resume,
-        changed=changed,
     )
 
 
@@ -91,14 +88,14 @@ def _offer_resume(flow: Flow, session: Session, now: datetime) -> tuple[Session,
         )
     body = f"{texts.WELCOME_BACK}\n\nYour answers so far:\n{texts.bullet_list(lines)}"
     session = session.model_copy(update={"offer_resume": True, "updated_at": now})
-    return session, _with_current_prompt(flow, session, (Message(body),), changed=True)
+    return session, _with_current_prompt(flow, session, (Message(body),))
 
 
 def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
     if not session.history:
         resumed = session.model_copy(update={"offer_resume": False})
         notice = Message(texts.NOTHING_TO_GO_BACK_TO, tone="notice")
-        return resumed, _with_current_prompt(flow, resumed, (notice,), changed=session.offer_resume)
+        return resumed, _with_current_prompt(flow, resumed, (notice,))
     previous = session.history[-1]
     answers = {q: o for q, o in session.answers.items() if q != previous}
     derived = _derived(flow, session.history[:-1], answers)
@@ -111,31 +108,27 @@ def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
             "updated_at": now,
         }
     )
-    return session, _with_current_prompt(flow, session, (), changed=True)
+    return session, _with_current_prompt(flow, session, ())
 
 
 def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple[Session, Reply]:
     if event.flow_id is not None and event.flow_id != session.flow_id:
-        return session, Reply(notice=texts.OLD_BUTTON, changed=False)
+        return session, Reply(notice=texts.OLD_BUTTON)
     if session.offer_resume:
         if event.question_id in (None, texts.RESUME_QUESTION):
             return _resume_choice(flow, session, event, now)
         if event.question_id == session.state:  # a button of the pending question still works
             session = session.model_copy(update={"offer_resume": False})
     if event.question_id is not None and (session.ended or event.question_id != session.state):
-        return session, Reply(
-            notice=texts.FINISHED if session.ended else texts.OLD_BUTTON, changed=False
-        )
+        return session, Reply(notice=texts.FINISHED if session.ended else texts.OLD_BUTTON)
     if session.ended:
-        return session, Reply(
-            messages=(Message(texts.FINISHED, tone="notice"),), ended=True, changed=False
-        )
+        return session, Reply(messages=(Message(texts.FINISHED, tone="notice"),), ended=True)
     question = flow.question(session.state)
     assert question is not None, session.state
     if event.option_id is not None:
         option = question.option(event.option_id)
         if option is None:
-            return session, Reply(notice=texts.OLD_BUTTON, changed=False)
+            return session, Reply(notice=texts.OLD_BUTTON)
     else:
         option_id = compiled(flow).matchers[question.id].match(event.text or "")
         if option_id is None:
@@ -180,7 +173,7 @@ def _resume_choice(
         session, reply = _begin(flow, now)
         return session, replace(reply, answered=answered)
     session = session.model_copy(update={"offer_resume": False, "updated_at": now})
-    reply = _with_current_prompt(flow, session, (Message(texts.RESUMING),), changed=True)
+    reply = _with_current_prompt(flow, session, (Message(texts.RESUMING),))
     return session, replace(reply, answered=answered)
 
 
