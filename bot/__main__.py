@@ -7,8 +7,12 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.channels.conversations import Conversations
 
 log = logging.getLogger("bot")
 
@@ -70,7 +74,7 @@ def _validate(settings: Settings, paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def _open(settings: Settings):  # type: ignore[no-untyped-def]
+def _open(settings: Settings) -> Conversations | None:
     from bot.channels.conversations import build_conversations
     from bot.flow import FlowLoadError
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
-from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -54,10 +54,10 @@ async def send_reply(chat_id: int, context: ContextTypes.DEFAULT_TYPE, reply: Re
         context.chat_data["prompt"] = (sent.message_id, reply.prompt.question_id)
 
 
-async def answer_query(query: object, text: str | None) -> None:
+async def answer_query(query: CallbackQuery, text: str | None) -> None:
     """Answer a callback query (stops the button's spinner), with an optional notice."""
     try:
-        await query.answer(text)  # type: ignore[attr-defined]
+        await query.answer(text)
     except BadRequest as exc:  # already answered or too old: the person sees nothing anyway
         log.debug("callback answer failed: %s", exc)
 
