@@ -326,3 +326,12 @@ def test_any_text_either_answers_or_re_asks_and_never_crashes(flow):
             assert reply.answered is not None
             session = after
         session = after if not after.ended else session
+
+
+def test_commands_typed_as_words_work_when_they_are_no_answer(walker):
+    walker.start()
+    walker.say("yes", "no", "no")
+    assert walker.say("go back").prompt.question_id == "weakness"
+    assert "Summary" in walker.say("my answers").messages[0].title
+    assert walker.say("start over").prompt.question_id == "consent"
+    assert walker.session.answers == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.engine.events import Back, Restart, ShowSummary
 from bot.flow import Question
 
 YES = frozenset(
@@ -43,6 +44,19 @@ _LEAD_YES = frozenset({"yes", "yeah", "yep", "yup", "y"})
 _LEAD_NO = frozenset({"no", "nope", "nah", "n", "never"})
 _NUMBER = re.compile(r"(\d{1,2})[.)]?")
 _PUNCT = re.compile(r"[\s.,!;:()\"“”«»]+")
+
+
+_COMMAND_WORDS: dict[str, type[Back | Restart | ShowSummary]] = {
+    **dict.fromkeys(("back", "go back", "previous", "previous question", "undo"), Back),
+    **dict.fromkeys(("restart", "start over", "start again", "begin again"), Restart),
+    **dict.fromkeys(("summary", "show summary", "my answers", "show my answers"), ShowSummary),
+}
+
+
+def command_word(text: str) -> Back | Restart | ShowSummary | None:
+    """The event a command typed as plain words asks for ("go back"), if any."""
+    event = _COMMAND_WORDS.get(normalize(text).lstrip("/"))
+    return event() if event else None
 
 
 def normalize(text: str) -> str:

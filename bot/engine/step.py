@@ -12,7 +12,7 @@ from typing import Any
 from bot.engine import texts
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
-from bot.engine.matching import normalize
+from bot.engine.matching import command_word, normalize
 from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session, worst_of
 from bot.flow import Flow
@@ -132,6 +132,9 @@ def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple
     else:
         option_id = compiled(flow).matchers[question.id].match(event.text or "")
         if option_id is None:
+            command = command_word(event.text or "")
+            if command is not None:  # "go back", "start over" typed without the slash
+                return step(flow, session, command, now)
             notice = Message(texts.NOT_UNDERSTOOD, tone="notice")
             return session, _with_current_prompt(flow, session, (notice,))
         option = question.option(option_id)
