@@ -96,11 +96,6 @@ class OptionMatcher:
             return found
         return self._leading_word(phrase.split()) or self._inside(phrase)
 
-    def _inside(self, phrase: str) -> str | None:
-        padded = f" {phrase} "
-        found = {option for inner, option in self._inner if inner in padded}
-        return found.pop() if len(found) == 1 else None
-
     def _leading_word(self, words: list[str]) -> str | None:
         # "yes, since Monday" -> yes; "no, never" -> no; doubt wins over both.
         if _UNCERTAIN_WORDS & set(words):

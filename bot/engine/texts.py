@@ -64,13 +64,22 @@ def intro_message(flow: Flow) -> Message:
 
 def answer_lines(flow: Flow, session: Session, section: str | None = None) -> list[str]:
     """'Question: answer' for each answer on the path, optionally of one section."""
+    asked = [
+        qid
+        for qid in session.history
+        if (question := flow.question(qid)) is not None
+        and question.section is not None
+        and section in (None, question.section)
+    ]
+    return _answers_of(flow, session, asked)
+
+
+def _answers_of(flow: Flow, session: Session, question_ids: list[str]) -> list[str]:
     lines = []
-    for qid in session.history:
+    for qid in question_ids:
         question = flow.question(qid)
         option = question.option(session.answers.get(qid, "")) if question else None
-        if question is None or option is None or question.section is None:
-            continue
-        if section is None or question.section == section:
+        if question is not None and option is not None:
             lines.append(f"{question.summary_label}: {option.label}")
     return lines
 
@@ -80,14 +89,9 @@ def outcome_message(flow: Flow, outcome: Outcome, session: Session) -> Message:
     parts = [outcome.text]
     flagged = [qid for qid in session.history if qid in session.red_flags]
     if flagged:
-        signs = [
-            f"{flow.question(q).summary_label}: {flow.question(q).option(session.answers[q]).label}"
-            for q in flagged
-            if flow.question(q) and flow.question(q).option(session.answers.get(q, ""))
-        ]
-        parts.append("What you told me:\n" + bullet_list(signs))
+        parts.append("What you told me:\n" + bullet_list(_answers_of(flow, session, flagged)))
     if outcome.list_triggers:
-        found = [flow.trigger(t) for t in session.triggers if flow.trigger(t)]
+        found = [t for t in (flow.trigger(t) for t in session.triggers) if t is not None]
         if found:
             tips = bullet_list([f"{t.label}: {t.tip}" for t in found])
             parts.append(f"{outcome.triggers_intro}\n{tips}")
