@@ -163,3 +163,18 @@ async def test_an_old_start_again_button_does_not_wipe_a_check_in_progress(offli
         "consent": "agree",
         "emergency_signs": "no",
     }
+
+
+async def test_a_server_without_a_commands_menu_or_callback_answers_still_works(tmp_path, caplog):
+    bot = OfflineBot(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    del bot.api._endpoints["setMyCommands"]
+    del bot.api._endpoints["answerCallbackQuery"]
+    await bot.app.initialize()
+    with caplog.at_level(logging.WARNING):
+        await bot.app.post_init(bot.app)
+    assert "could not register the commands menu" in caplog.text
+    await bot.send(bot.message("/start"))
+    sent = texts(await bot.send(bot.press("a:nostril_twitch:consent:agree")))
+    assert "ANY of these" in sent[0]
+    await bot.app.shutdown()
+    bot.store.close()

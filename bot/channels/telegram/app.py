@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -78,7 +78,10 @@ def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
 
 
 async def _post_init(app: Application) -> None:
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    try:
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    except TelegramError as exc:  # the menu is a convenience; the bot works without it
+        log.warning("could not register the commands menu: %s", exc)
     log.info("bot @%s is ready", app.bot.username)
 
 

@@ -7,7 +7,7 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram import Message as TgMessage
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram import render
@@ -58,7 +58,7 @@ async def answer_query(query: CallbackQuery, text: str | None) -> None:
     """Answer a callback query (stops the button's spinner), with an optional notice."""
     try:
         await query.answer(text)
-    except BadRequest as exc:  # already answered or too old: the person sees nothing anyway
+    except TelegramError as exc:  # already answered or too old: only the spinner is affected
         log.debug("callback answer failed: %s", exc)
 
 
@@ -82,3 +82,5 @@ async def edit_text(
         )
     except BadRequest as exc:  # "message is not modified", or the message is gone
         log.debug("edit of message %s failed: %s", message_id, exc)
+    except TelegramError as exc:  # cosmetic: the conversation goes on without it
+        log.warning("edit of message %s failed: %s", message_id, exc)
