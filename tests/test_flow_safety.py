@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from bot.engine import Answer, Start, step
-from bot.flow import SEVERITY_RANK, check_flow_text
+from bot.flow import SEVERITY_RANK
 from tests.conftest import NOW
 from tests.test_flow_loader import GOOD
-
-
-def safety_errors(text: str) -> list[str]:
-    flow, errors = check_flow_text(text, "f.yaml")
-    assert flow is None
-    return [str(e) for e in errors]
+from tests.test_flow_loader import errors_of as safety_errors
 
 
 def test_warning_sign_after_a_trigger_question_is_refused():
