@@ -84,19 +84,32 @@ def test_all_problems_are_reported_at_once():
     assert any("'q2' can never be reached" in e for e in out)
 
 
-def test_duplicate_ids():
-    out = errors_of(GOOD.replace("  - id: q2\n", "  - id: q1\n"))
-    assert any("duplicate id 'q1'" in e for e in out)
-
-
-def test_option_that_leads_nowhere():
-    out = errors_of(GOOD.replace("    next: finish\n    options:", "    options:"))
-    assert any("option 'yes' of 'q2' leads nowhere" in e for e in out)
-
-
-def test_a_loop_is_a_problem():
-    out = errors_of(GOOD.replace("    next: finish\n    options:", "    next: q1\n    options:"))
-    assert any("the flow can loop: q1 -> q2 -> q1" in e for e in out)
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param("  - id: q2\n", "  - id: q1\n", "duplicate id 'q1'", id="duplicate-ids"),
+        pytest.param(
+            "    next: finish\n    options:",
+            "    options:",
+            "option 'yes' of 'q2' leads nowhere",
+            id="option-leads-nowhere",
+        ),
+        pytest.param(
+            "    next: finish\n    options:",
+            "    next: q1\n    options:",
+            "the flow can loop: q1 -> q2 -> q1",
+            id="loop",
+        ),
+        pytest.param(
+            "title: Tiny check\n",
+            "title: Tiny check\ntitle: Again\n",
+            "duplicate key 'title'",
+            id="duplicate-keys",
+        ),
+    ],
+)
+def test_each_mistake_is_reported(old, new, expected):
+    assert any(expected in e for e in errors_of(GOOD.replace(old, new)))
 
 
 def test_bad_id_and_bad_enum_values():
@@ -125,11 +138,6 @@ def test_python_tags_are_refused():
         GOOD.replace("title: Tiny check", "title: !!python/object/apply:os.system [ls]")
     )
     assert out and "YAML syntax" in out[0]
-
-
-def test_duplicate_keys_are_reported():
-    out = errors_of(GOOD.replace("title: Tiny check\n", "title: Tiny check\ntitle: Again\n"))
-    assert any("duplicate key 'title'" in e for e in out)
 
 
 def test_oversized_files_are_refused():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine import Answer, Start, step
 from bot.flow import SEVERITY_RANK
 from tests.conftest import NOW
@@ -18,30 +20,40 @@ def test_warning_sign_after_a_trigger_question_is_refused():
     assert any("warning sign 'q1' can follow a trigger question" in e for e in out)
 
 
-def test_not_sure_must_count_as_yes():
-    out = safety_errors(GOOD.replace("label: Not sure, red_flag: urgent,", "label: Not sure,"))
-    assert any("'Not sure' on warning sign 'q1' must count as yes" in e for e in out)
-
-
-def test_a_path_with_a_red_flag_must_not_end_in_a_milder_outcome():
-    out = safety_errors(
-        GOOD.replace("red_flag: urgent, next: finish}", "red_flag: urgent, next: care}", 1)
-    )
-    assert any("a path with red flag 'urgent' ends in outcome 'care': q1=yes" in e for e in out)
-
-
-def test_reassuring_or_diagnosing_words_are_refused():
-    out = safety_errors(
-        GOOD.replace("text: Some ideas.", "text: You are fine, nothing to worry about.")
-    )
-    assert any("text says 'You are fine'" in e for e in out)
-    out = safety_errors(GOOD.replace("text: Some ideas.", "text: You have hemifacial spasm."))
-    assert any("You have hemifacial spasm" in e for e in out)
-
-
-def test_the_disclaimer_must_say_not_medical_advice():
-    out = safety_errors(GOOD.replace("This is not medical advice.", "Hello."))
-    assert any("not medical advice" in e for e in out)
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "label: Not sure, red_flag: urgent,",
+            "label: Not sure,",
+            "'Not sure' on warning sign 'q1' must count as yes",
+            id="not-sure-counts-as-yes",
+        ),
+        pytest.param(
+            "red_flag: urgent, next: finish}",
+            "red_flag: urgent, next: care}",
+            "a path with red flag 'urgent' ends in outcome 'care': q1=yes",
+            id="no-milder-outcome-after-a-red-flag",
+        ),
+        pytest.param(
+            "text: Some ideas.",
+            "text: You are fine, nothing to worry about.",
+            "text says 'You are fine'",
+            id="no-reassurance",
+        ),
+        pytest.param(
+            "text: Some ideas.",
+            "text: You have hemifacial spasm.",
+            "You have hemifacial spasm",
+            id="no-diagnosis",
+        ),
+        pytest.param(
+            "This is not medical advice.", "Hello.", "not medical advice", id="disclaimer"
+        ),
+    ],
+)
+def test_each_health_rule_is_enforced(old, new, expected):
+    assert any(expected in e for e in safety_errors(GOOD.replace(old, new, 1)))
 
 
 def _walk(flow):

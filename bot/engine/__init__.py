@@ -5,9 +5,10 @@ from bot.engine.machine import compiled
 from bot.engine.reply import Answered, Choice, Message, Prompt, Reply
 from bot.engine.session import Session
 from bot.engine.step import migrate, new_session, step
-from bot.engine.texts import RESUME_QUESTION
+from bot.engine.texts import RESUME_CHOICES, RESUME_QUESTION
 
 __all__ = [
+    "RESUME_CHOICES",
     "RESUME_QUESTION",
     "Answer",
     "Answered",

@@ -9,6 +9,7 @@ from bot.flow import Flow, Outcome
 RESUME_QUESTION = "_resume"
 RESUME_CONTINUE = "continue"
 RESUME_RESTART = "restart"
+RESUME_CHOICES = frozenset({RESUME_CONTINUE, RESUME_RESTART})
 
 NOT_UNDERSTOOD = (
     "Sorry, I didn't catch that. Please pick one of the answers below (the number is enough)."

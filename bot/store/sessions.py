@@ -8,14 +8,14 @@ when the database is embedded (``SessionStore.embedded``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, create_engine, delete, event, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine, make_url
 
 from bot.engine import Session
@@ -39,10 +39,10 @@ class TxResult(Generic[R]):
 
 
 @dataclass(frozen=True)
-class _HotPath:
-    """The SQL of the per-update transaction for one dialect.
+class _Sql:
+    """The SQL of the frequent statements for one dialect.
 
-    It runs on the pooled DBAPI connection (SQLAlchemy's ``raw_connection``): building and
+    They run on the pooled DBAPI connection (SQLAlchemy's ``raw_connection``): building and
     compiling statements through SQLAlchemy cost more than the database itself (see bench/).
     """
 
@@ -50,7 +50,20 @@ class _HotPath:
     mark: str
     load: str
     save: str
+    erase: str
     stamp: Callable[[datetime], object]
+
+    @classmethod
+    def for_dialect(cls, param: str, begin: str | None, lock: str, stamp: Callable) -> _Sql:
+        """The statements with ``param`` as the placeholder."""
+        return cls(
+            begin=begin,
+            mark=_MARK.format(p=param),
+            load=_LOAD.format(p=param) + lock,
+            save=_UPSERT.format(p=param),
+            erase=_ERASE.format(p=param),
+            stamp=stamp,
+        )
 
 
 _UPSERT = (
@@ -64,6 +77,7 @@ _MARK = (
     "ON CONFLICT DO NOTHING RETURNING update_id"
 )
 _LOAD = "SELECT data FROM sessions WHERE person = {p}"
+_ERASE = "DELETE FROM sessions WHERE person = {p} RETURNING person"
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -71,24 +85,16 @@ def _sqlite_time(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-_HOT_PATHS = {
+_SQL = {
     # BEGIN IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock.
-    "sqlite": _HotPath(
-        "BEGIN IMMEDIATE",
-        _MARK.format(p="?"),
-        _LOAD.format(p="?"),
-        _UPSERT.format(p="?"),
-        _sqlite_time,
-    ),
+    "sqlite": _Sql.for_dialect("?", "BEGIN IMMEDIATE", "", _sqlite_time),
     # FOR UPDATE locks the person's row until commit: one step at a time per person.
-    "postgresql": _HotPath(
-        None,
-        _MARK.format(p="%s"),
-        _LOAD.format(p="%s") + " FOR UPDATE",
-        _UPSERT.format(p="%s"),
-        lambda moment: moment,
-    ),
+    "postgresql": _Sql.for_dialect("%s", None, " FOR UPDATE", lambda moment: moment),
 }
+
+
+class _Duplicate(Exception):
+    """The update was processed before; the transaction is rolled back."""
 
 
 class SessionStore:
@@ -98,7 +104,7 @@ class SessionStore:
         self.url = make_url(url)
         self.session_ttl = session_ttl
         self.engine = _create_engine(url)
-        self._sql = _HOT_PATHS[self.engine.dialect.name]
+        self._sql = _SQL[self.engine.dialect.name]
         # An embedded database answers a transaction faster than a thread hand-off costs
         # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
         self.embedded = self.engine.dialect.name == "sqlite"
@@ -126,17 +132,8 @@ class SessionStore:
         person never interleave, also across processes.
         """
         sql = self._sql
-        raw = self.engine.raw_connection()
         try:
-            cursor = raw.cursor()
-            if sql.begin:
-                cursor.execute(sql.begin)
-            try:
-                if update_id is not None:
-                    cursor.execute(sql.mark, (update_id, sql.stamp(_utcnow())))
-                    if cursor.fetchone() is None:
-                        raw.rollback()
-                        return TxResult(None, duplicate=True)
+            with self._transaction(update_id) as cursor:
                 cursor.execute(sql.load, (person,))
                 row = cursor.fetchone()
                 current = _parse(row[0], person) if row else None
@@ -144,28 +141,28 @@ class SessionStore:
                 if new is not None and new is not current:
                     values = (new.flow_id, new.state, new.model_dump_json())
                     cursor.execute(sql.save, (person, *values, sql.stamp(new.updated_at)))
-                raw.commit()
-            except BaseException:
-                raw.rollback()
-                raise
-            return TxResult(result)
-        finally:
-            raw.close()
+        except _Duplicate:
+            return TxResult(None, duplicate=True)
+        return TxResult(result)
 
     def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
         """Delete everything stored about the person; the result says whether there was any."""
-        with self.engine.begin() as conn:
-            if update_id is not None and not self._mark_processed(conn, update_id):
-                return TxResult(None, duplicate=True)
-            deleted = conn.execute(
-                delete(sessions).where(sessions.c.person == person).returning(sessions.c.person)
-            )
-            return TxResult(deleted.first() is not None)
+        try:
+            with self._transaction(update_id) as cursor:
+                cursor.execute(self._sql.erase, (person,))
+                erased = cursor.fetchone() is not None
+        except _Duplicate:
+            return TxResult(None, duplicate=True)
+        return TxResult(erased)
 
     def claim(self, update_id: int) -> bool:
         """Record an update that changes no session; False when it was seen before."""
-        with self.engine.begin() as conn:
-            return self._mark_processed(conn, update_id)
+        try:
+            with self._transaction(update_id):
+                pass
+        except _Duplicate:
+            return False
+        return True
 
     def purge_expired(self, now: datetime) -> tuple[int, int]:
         """Delete sessions idle longer than the TTL and old update ids; return the counts."""
@@ -183,15 +180,31 @@ class SessionStore:
             )
             return len(old.all()), len(ids.all())
 
-    def _mark_processed(self, conn: Connection, update_id: int) -> bool:
-        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = (
-            insert(processed_updates)
-            .values(update_id=update_id, processed_at=_utcnow())
-            .on_conflict_do_nothing()
-            .returning(processed_updates.c.update_id)
-        )
-        return conn.execute(stmt).first() is not None
+    @contextmanager
+    def _transaction(self, update_id: int | None) -> Iterator[Any]:
+        """A DBAPI cursor in one transaction, first recording ``update_id`` if given.
+
+        Commits on success; rolls back on any error, and raises _Duplicate for an update
+        id recorded before.
+        """
+        sql = self._sql
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if sql.begin:
+                cursor.execute(sql.begin)
+            try:
+                if update_id is not None:
+                    cursor.execute(sql.mark, (update_id, sql.stamp(_utcnow())))
+                    if cursor.fetchone() is None:
+                        raise _Duplicate
+                yield cursor
+                raw.commit()
+            except BaseException:
+                raw.rollback()
+                raise
+        finally:
+            raw.close()
 
 
 def _parse(data: str | None, person: str) -> Session | None:

@@ -31,7 +31,16 @@ from bot.channels.telegram.texts import (
     SOMETHING_WRONG,
     USE_BUTTONS,
 )
-from bot.engine import RESUME_QUESTION, Answer, Back, Event, Restart, ShowSummary, Start
+from bot.engine import (
+    RESUME_CHOICES,
+    RESUME_QUESTION,
+    Answer,
+    Back,
+    Event,
+    Restart,
+    ShowSummary,
+    Start,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -137,7 +146,7 @@ class TelegramHandlers:
         if flow is None:
             return False
         if button.question_id == RESUME_QUESTION:
-            return button.option_id in ("continue", "restart")
+            return button.option_id in RESUME_CHOICES
         question = flow.question(button.question_id)
         return question is not None and question.option(button.option_id) is not None
 
