@@ -88,7 +88,7 @@ def _open(settings: Settings) -> Conversations | None:
 
 
 def _chat(settings: Settings, person: str) -> int:
-    from bot.channels.console import run_console
+    from bot.channels.console import goodbye, run_console
 
     conversations = _open(settings)
     if conversations is None:
@@ -97,7 +97,7 @@ def _chat(settings: Settings, person: str) -> int:
     try:
         return run_console(conversations, person=f"console:{person}")
     except KeyboardInterrupt:
-        print("\nGoodbye! Your answers are saved; start the chat again to continue.")
+        print("\n" + goodbye(conversations, f"console:{person}"))
         return 0
     finally:
         conversations.store.close()

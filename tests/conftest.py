@@ -57,8 +57,13 @@ def walker(flow: Flow) -> Walker:
     return Walker(flow)
 
 
-NO_WARNINGS = ["no"] * 7  # emergency screen + six warning signs
+WARNING_QUESTIONS = [
+    "emergency_signs", "face_weakness", "drooping", "eye_closing", "numbness", "limb_weakness",
+    "speech", "swallowing", "body_twitching", "spreading", "during_sleep",
+]  # fmt: skip
+NO_WARNINGS = ["no"] * len(WARNING_QUESTIONS)
 ALL_CLEAR_UNTIL_TRIGGERS = ["yes", *NO_WARNINGS, "days"]  # consent, warnings, duration
+NO_TRIGGERS = ["no", "no", "no", "none", "no", "enough", "most days", "no", "no"]
 
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")

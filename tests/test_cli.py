@@ -37,7 +37,7 @@ def test_validate_prints_every_problem_with_its_position(tmp_path):
     good.write_text(GOOD)
     done = cli("validate", str(bad), str(good))
     assert done.returncode == 1
-    assert f"{bad}:15:5: error: unknown key 'promt'" in done.stdout
+    assert f"{bad}:17:5: error: unknown key 'promt'" in done.stdout
     assert "hint: did you mean 'prompt'?" in done.stdout
     assert f"{good}: ok" in done.stdout
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import NO_WARNINGS, ROOT
 
 
 def chat(tmp_path, lines: list[str], *extra: str) -> subprocess.CompletedProcess:
@@ -28,15 +28,22 @@ def chat(tmp_path, lines: list[str], *extra: str) -> subprocess.CompletedProcess
 
 
 def test_a_whole_check_by_typed_answers(tmp_path):
-    done = chat(tmp_path, ["yes", "no", "no", "no", "no", "no", "no", "no", "1", "yes", "no",
-                           "a lot", "no", "no", "no", "no"])  # fmt: skip
+    done = chat(tmp_path, ["yes", *NO_WARNINGS, "1", "yes", "no", "no", "5 coffees a day", "no",
+                           "enough", "most days", "no", "no"])  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "not medical advice" in out
     assert "1) Yes" in out and "3) Not sure" in out
     assert "Everyday triggers to look at" in out
-    assert "Stress or anxiety:" in out and "Caffeine:" in out
+    assert "Stress or anxiety:" in out and "Caffeine and other stimulants:" in out
     assert "Type /summary" in out
+
+
+def test_declining_stores_nothing_and_says_so(tmp_path):
+    out = chat(tmp_path, ["no", "/quit"]).stdout
+    assert "nothing about you has been asked or stored" in out
+    assert "Nothing about you is stored" in out and "answers are saved" not in out
+    assert "Welcome back" not in chat(tmp_path, ["/quit"]).stdout
 
 
 def test_quitting_halfway_and_resuming_in_a_new_process(tmp_path):
@@ -45,8 +52,9 @@ def test_quitting_halfway_and_resuming_in_a_new_process(tmp_path):
     second = chat(tmp_path, ["1", "no", "/summary"])
     out = second.stdout
     assert "Welcome back" in out
-    assert "Facial weakness on the same side: Not sure" in out
-    assert "Face drooping: No" in out  # answered after continuing
+    assert "Face muscles weak or hard to move: Not sure" in out
+    assert "already told me about a warning sign" in out
+    assert "Part of the face drooping: No" in out  # answered after continuing
     assert "[Warning signs · question 5]" in out
 
 
@@ -59,7 +67,7 @@ def test_end_of_input_keeps_the_answers(tmp_path):
 
 def test_commands_and_unclear_answers(tmp_path):
     out = chat(tmp_path, ["yes", "/back", "yes", "purple", "/restart", "/help", "/nonsense"]).stdout
-    assert "didn't catch" in out
+    assert "haven't recorded anything" in out
     assert out.count("Shall we begin?") >= 3  # start, back, restart
     assert "/forget" in out and "Unknown command /nonsense" in out
 

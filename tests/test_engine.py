@@ -6,7 +6,13 @@ from datetime import timedelta
 
 from bot.engine import Answer, Back, Restart, ShowSummary, Start, step
 from bot.engine.texts import OLD_BUTTON, RESUME_QUESTION
-from tests.conftest import ALL_CLEAR_UNTIL_TRIGGERS, NO_WARNINGS, NOW
+from tests.conftest import (
+    ALL_CLEAR_UNTIL_TRIGGERS,
+    NO_TRIGGERS,
+    NO_WARNINGS,
+    NOW,
+    WARNING_QUESTIONS,
+)
 
 
 def test_start_shows_intro_disclaimer_and_asks_consent_first(walker):
@@ -40,77 +46,147 @@ def test_not_sure_on_the_emergency_screen_counts_as_yes(walker):
 def test_urgent_warning_sign_leads_to_see_a_doctor_soon(walker):
     walker.start()
     walker.say("yes", "no", "no", "yes")  # consent, emergency screen, weakness, drooping=yes
-    reply = walker.say("no", "no", "no", "no", "days")
+    reply = walker.say(*NO_WARNINGS[3:], "days", *NO_TRIGGERS)
     assert walker.state == "see_doctor_soon" and reply.ended
-    assert "Face drooping: Yes" in reply.messages[0].text
+    assert "Part of the face drooping: Yes" in reply.messages[0].text
+
+
+def test_an_urgent_sign_is_acted_on_at_once_and_the_check_goes_on(walker):
+    walker.start()
+    walker.say("yes", "no")
+    reply = walker.say("yes")  # face weakness
+    assert reply.prompt.question_id == "drooping"
+    told = reply.messages[0]
+    assert told.tone == "urgent" and "today or tomorrow" in told.text
+    assert "stop at any point" in told.text
+    assert not walker.say("yes").messages  # said once, not again for the next sign
+
+
+def test_resuming_mentions_the_warning_sign_already_reported(walker):
+    walker.start()
+    walker.say("yes", "no", "yes")
+    reply = walker.start()
+    text = reply.messages[0].text
+    assert "already told me about a warning sign" in text
+    assert "Please see a doctor today or tomorrow" in text
 
 
 def test_routine_warning_sign_leads_to_an_appointment(walker):
     walker.start()
-    reply = walker.say("yes", *NO_WARNINGS[:5], "yes", "no", "days")  # spreading = yes
+    walker.say("yes", *NO_WARNINGS[:9], "yes", "no", "days")  # spreading = yes
+    reply = walker.say(*NO_TRIGGERS)
     assert walker.state == "book_appointment" and reply.ended
 
 
-def test_twitching_for_weeks_leads_to_an_appointment(walker):
+def test_twitching_for_two_weeks_or_more_leads_to_an_appointment(walker):
     walker.start()
     walker.say("yes", *NO_WARNINGS)
-    reply = walker.say("several weeks or longer")
+    walker.say("Two weeks or more")
+    reply = walker.say(*NO_TRIGGERS)
     assert walker.state == "book_appointment" and reply.ended
 
 
 def test_not_sure_counts_as_yes_on_every_warning_sign(flow, walker):
-    warnings = ["weakness", "drooping", "eye_closing", "numbness", "spreading", "during_sleep"]
-    for question in warnings:
+    for question in WARNING_QUESTIONS:
         walker.session = None
         walker.start()
-        walker.say("yes", "no")
+        walker.say("yes")
         while walker.state != question:
             walker.say("no")
         walker.say("not sure")
         while not walker.session.ended:
-            walker.say("no" if walker.state != "duration" else "days")
+            walker.press(flow.question(walker.state).options[-2].id)
         expected = flow.question(question).option("yes").red_flag
         assert flow.outcome(walker.state).red_flag == expected, question
 
 
+def test_nobody_seeing_you_asleep_is_not_a_warning_sign(walker):
+    walker.start()
+    walker.say("yes", *NO_WARNINGS[:-1])
+    walker.say("I sleep alone")  # a synonym of "Nobody has seen me asleep"
+    assert walker.session.answers["during_sleep"] == "not_seen"
+    walker.say("days", *NO_TRIGGERS)
+    assert walker.state == "self_care"
+
+
 def test_red_flags_escalate_and_never_de_escalate(walker):
     walker.start()
-    walker.say("yes", "no", "yes")  # weakness: urgent
-    walker.say("no", "no", "no", "yes", "yes")  # later routine signs
-    walker.say("several weeks")
+    walker.say("yes", "no", "yes")  # face weakness: urgent
+    walker.say(*NO_WARNINGS[2:8], "yes", "yes", "no")  # later routine signs
+    walker.say("Two weeks or more", *NO_TRIGGERS)
     assert walker.state == "see_doctor_soon"
     assert walker.session.worst_red_flag == "urgent"
+
+
+def test_doctor_outcomes_give_trigger_tips_under_meanwhile(walker):
+    walker.start()
+    walker.say("yes", "no", "yes", *NO_WARNINGS[2:], "days")
+    reply = walker.say("yes", *NO_TRIGGERS[1:])
+    text = reply.messages[0].text
+    assert walker.state == "see_doctor_soon"
+    assert "Meanwhile" in text and "Stress or anxiety" in text
+
+
+def test_doctor_outcomes_without_triggers_have_no_trigger_heading(walker):
+    walker.start()
+    walker.say("yes", "no", "yes", *NO_WARNINGS[2:], "days", *NO_TRIGGERS)
+    text = walker.reply.messages[0].text
+    assert "Meanwhile" not in text and "trigger" not in text.lower()
 
 
 def test_no_warning_signs_lists_only_the_reported_triggers(walker):
     walker.start()
     walker.say(*ALL_CLEAR_UNTIL_TRIGGERS)
-    reply = walker.say("yes", "no", "a lot", "no", "no", "yes", "no")
+    reply = walker.say("yes", "no", "no", "a lot", "no", "enough", "most days")
+    reply = walker.say("Yes, a decongestant", "no")
     assert walker.state == "self_care"
     text = reply.messages[0].text
     assert "Stress or anxiety" in text and "Caffeine" in text and "A new medicine" in text
     assert "Alcohol" not in text and "Screen time" not in text
     assert "Do not stop" in text  # medicines: talk to the prescriber, never stop alone
-    assert "see a doctor" in text.lower()  # safety net
+    assert "gradually" in text  # caffeine: cut down gradually
+    assert "doctor" in text.lower()  # safety net
     assert "not medical advice" in text
+
+
+def test_not_sure_on_a_trigger_question_gets_its_tip_too(walker):
+    walker.start()
+    walker.say(*ALL_CLEAR_UNTIL_TRIGGERS)
+    reply = walker.say("no", "no", "not sure", *NO_TRIGGERS[3:])
+    assert "Tiredness or lack of sleep" in reply.messages[0].text
 
 
 def test_no_triggers_still_gives_safety_net_and_never_says_fine(walker):
     walker.start()
     walker.say(*ALL_CLEAR_UNTIL_TRIGGERS)
-    reply = walker.say("no", "no", "none", "no", "no", "no", "no")
+    reply = walker.say(*NO_TRIGGERS)
     text = reply.messages[0].text.lower()
     assert walker.state == "self_care"
     assert "none of the common triggers" in text
-    assert "see a doctor" in text
+    assert "two weeks" in text and "emergency" in text  # safety net with time frames
     assert "you are fine" not in text and "nothing to worry" not in text
 
 
-def test_declining_consent_asks_nothing_about_health(walker):
+def test_the_emergency_outcome_has_no_not_for_emergencies_line(walker):
+    walker.start()
+    text = walker.say("yes", "yes").messages[0].text
+    assert "not for emergencies" not in text and "even if" in text
+
+
+def test_declining_consent_stores_nothing(walker):
     walker.start()
     reply = walker.say("no")
-    assert walker.state == "no_consent" and reply.ended
-    assert walker.session.red_flags == {}
+    assert reply.ended and reply.forget and walker.session is None
+    assert "nothing about you" in reply.messages[0].text
+    summary = walker.do(ShowSummary())
+    assert "haven't answered anything" in summary.messages[0].text
+
+
+def test_agreeing_on_the_old_consent_button_after_declining_starts_the_check(walker):
+    walker.start()
+    walker.say("no")
+    reply = walker.press("agree", question_id="consent")
+    assert reply.prompt.question_id == "emergency_signs"
 
 
 def test_free_text_that_matches_nothing_re_asks_without_guessing(walker):
@@ -120,7 +196,7 @@ def test_free_text_that_matches_nothing_re_asks_without_guessing(walker):
     reply = walker.say("my cat is called Bob")
     assert walker.session == before
     assert reply.prompt.question_id == "emergency_signs"
-    assert "didn't catch" in reply.messages[0].text
+    assert "haven't recorded anything" in reply.messages[0].text
 
 
 def test_numbers_labels_and_synonyms_all_answer(walker):
@@ -129,17 +205,51 @@ def test_numbers_labels_and_synonyms_all_answer(walker):
     walker.say("2")  # emergency screen: No
     walker.say("Nope")
     walker.say("no idea")
-    assert walker.session.answers["weakness"] == "no"
+    assert walker.session.answers["face_weakness"] == "no"
     assert walker.session.answers["drooping"] == "not_sure"
+
+
+def test_a_sign_described_in_negative_grammar_is_read_back_not_recorded(walker):
+    walker.start()
+    walker.say("yes", "no", "no", "no")
+    before = walker.session.answers
+    reply = walker.say("I am not able to close it")
+    assert walker.session.answers == before and walker.session.pending == "yes"
+    assert "I understood your answer as “Yes”" in reply.messages[0].text
+    assert reply.prompt.question_id == "eye_closing"
+    assert "✓ Yes" in [c.label for c in reply.prompt.choices]
+    walker.say("correct")
+    assert walker.session.answers["eye_closing"] == "yes"
+
+
+def test_a_read_back_of_no_is_not_confirmed_by_a_bare_yes(walker):
+    walker.start()
+    walker.say("yes", "no")
+    walker.say("I don't have any weakness")
+    assert walker.session.pending == "no"
+    reply = walker.say("yes")  # "yes, that's right" or "yes, I have weakness"?
+    assert "face_weakness" not in walker.session.answers
+    assert reply.prompt.question_id == "face_weakness"
+    walker.say("no")
+    assert walker.session.answers["face_weakness"] == "no"
+
+
+def test_rejecting_a_read_back_records_nothing(walker):
+    walker.start()
+    walker.say("yes", "no")
+    walker.say("I can't smile properly on one side")
+    reply = walker.say("no")
+    assert "face_weakness" not in walker.session.answers and walker.session.pending is None
+    assert "haven't recorded" in reply.messages[0].text
 
 
 def test_back_re_asks_the_previous_question_and_forgets_its_answer(walker):
     walker.start()
-    walker.say("yes", "no", "yes")  # weakness = yes (urgent)
-    assert walker.session.red_flags == {"weakness": "urgent"}
+    walker.say("yes", "no", "yes")  # face weakness = yes (urgent)
+    assert walker.session.red_flags == {"face_weakness": "urgent"}
     reply = walker.do(Back())
-    assert reply.prompt.question_id == "weakness"
-    assert "weakness" not in walker.session.answers
+    assert reply.prompt.question_id == "face_weakness"
+    assert "face_weakness" not in walker.session.answers
     assert walker.session.red_flags == {}
     walker.say("no")
     assert walker.state == "drooping"
@@ -173,7 +283,7 @@ def test_summary_groups_answers_and_keeps_the_question_open(walker):
     reply = walker.do(ShowSummary())
     text = reply.messages[0].text
     assert "Emergency signs:" in text and "Warning signs:" in text
-    assert "Facial weakness on the same side: Not sure" in text
+    assert "Face muscles weak or hard to move: Not sure" in text
     assert "not finished" in text
     assert reply.prompt.question_id == "drooping"
 
@@ -197,7 +307,7 @@ def test_a_button_of_the_pending_question_works(walker):
     walker.start()
     walker.say("yes")
     walker.press("no", question_id="emergency_signs")
-    assert walker.state == "weakness"
+    assert walker.state == "face_weakness"
 
 
 def test_returning_person_is_offered_to_continue_with_answers_shown(walker):
@@ -205,10 +315,11 @@ def test_returning_person_is_offered_to_continue_with_answers_shown(walker):
     walker.say("yes", "no", "no")
     reply = walker.start()
     assert reply.prompt.question_id == RESUME_QUESTION
-    assert "Facial weakness on the same side: No" in reply.messages[0].text
+    assert "Face muscles weak or hard to move: No" in reply.messages[0].text
+    assert "warning sign" not in reply.messages[0].text
     reply = walker.press("continue", question_id=RESUME_QUESTION)
     assert reply.prompt.question_id == "drooping"
-    assert walker.session.answers["weakness"] == "no"
+    assert walker.session.answers["face_weakness"] == "no"
 
 
 def test_returning_person_can_start_over(walker):
@@ -223,7 +334,7 @@ def test_pressing_the_pending_question_while_resume_is_offered_answers_it(walker
     walker.start()
     walker.say("yes", "no")
     walker.start()
-    walker.press("no", question_id="weakness")
+    walker.press("no", question_id="face_weakness")
     assert walker.state == "drooping" and not walker.session.offer_resume
 
 
@@ -255,7 +366,8 @@ def test_a_session_moves_to_a_new_flow_version_by_question_id(flow, walker):
     # The admin removes the "drooping" question and rewords another one.
     questions = tuple(q for q in flow.questions if q.id != "drooping")
     questions = tuple(
-        q.model_copy(update={"next": "eye_closing"}) if q.id == "weakness" else q for q in questions
+        q.model_copy(update={"next": "eye_closing"}) if q.id == "face_weakness" else q
+        for q in questions
     )
     edited = flow.model_copy(update={"questions": questions, "version": "edited"})
     edited = type(flow).model_validate(edited.model_dump())
@@ -263,12 +375,12 @@ def test_a_session_moves_to_a_new_flow_version_by_question_id(flow, walker):
     session, reply = step(edited, walker.session, Answer(text="no"), NOW)
     assert session.flow_version == edited.version
     assert "drooping" not in session.answers
-    assert session.answers["weakness"] == "no" and session.answers["eye_closing"] == "no"
+    assert session.answers["face_weakness"] == "no" and session.answers["eye_closing"] == "no"
     assert session.state == "numbness" and reply.prompt.question_id == "numbness"
 
 
 def test_a_button_without_a_session_starts_nothing(flow):
-    session, reply = step(flow, None, Answer(option_id="no", question_id="weakness"), NOW)
+    session, reply = step(flow, None, Answer(option_id="no", question_id="face_weakness"), NOW)
     assert session is None and reply.notice == OLD_BUTTON
 
 
@@ -316,12 +428,16 @@ def test_any_text_either_answers_or_re_asks_and_never_crashes(flow):
     for _ in range(3000):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 5)))
         after, reply = step(flow, session, Answer(text=text), NOW)
+        if after is None:  # declined consent: nothing is kept
+            assert reply.forget and reply.ended
+            session, _ = step(flow, None, Start(), NOW)
+            continue
         if after.ended:
             assert reply.messages and "not medical advice" in reply.messages[-1].text
             session, _ = step(flow, None, Start(), NOW)
         elif after.state == session.state:
-            assert reply.prompt.question_id == session.state  # re-asked, nothing guessed
-            assert after.answers == session.answers
+            assert reply.prompt.question_id == session.state  # re-asked or read back
+            assert after.answers == session.answers  # nothing recorded
         else:
             assert reply.answered is not None
             session = after
@@ -331,7 +447,7 @@ def test_any_text_either_answers_or_re_asks_and_never_crashes(flow):
 def test_commands_typed_as_words_work_when_they_are_no_answer(walker):
     walker.start()
     walker.say("yes", "no", "no")
-    assert walker.say("go back").prompt.question_id == "weakness"
+    assert walker.say("go back").prompt.question_id == "face_weakness"
     assert "Summary" in walker.say("my answers").messages[0].title
     assert walker.say("start over").prompt.question_id == "consent"
     assert walker.session.answers == {}

@@ -18,28 +18,33 @@ safety_net: See a doctor if it lasts.
 start: q1
 questions:
   - id: q1
+    source: art
     prompt: Any warning sign?
     options:
       - {id: "yes", label: "Yes", red_flag: urgent, next: finish}
       - {id: "no", label: "No", next: q2}
       - {id: not_sure, label: Not sure, red_flag: urgent, next: finish}
   - id: q2
+    source: art
     prompt: Tired?
     next: finish
     options:
       - {id: "yes", label: "Yes", trigger: tired}
       - {id: "no", label: "No"}
 triggers:
-  - {id: tired, label: Tiredness, tip: Sleep more.}
+  - {id: tired, label: Tiredness, tip: Sleep more., source: art}
 outcomes:
-  - {id: doctor, red_flag: urgent, title: See a doctor, text: Please see a doctor.}
+  - {id: doctor, red_flag: urgent, title: See a doctor, text: Please see a doctor., source: art}
   - id: care
+    source: art
     default: true
     list_triggers: true
     title: Triggers
     text: Some ideas.
     triggers_intro: "These fit:"
     no_triggers_text: None stood out.
+sources:
+  - {id: art, title: An article}
 """
 
 
@@ -66,14 +71,14 @@ def test_yes_and_no_stay_text():
 def test_unknown_key_suggests_the_right_one_with_its_position():
     out = errors_of(GOOD.replace("    prompt: Tired?", "    promt: Tired?"))
     assert any(
-        "f.yaml:15:5: error: unknown key 'promt'" in e and "did you mean 'prompt'" in e for e in out
+        "f.yaml:17:5: error: unknown key 'promt'" in e and "did you mean 'prompt'" in e for e in out
     )
     assert any("missing required key 'prompt'" in e for e in out)
 
 
 def test_undefined_reference_is_located_and_suggests_a_fix():
     out = errors_of(GOOD.replace("next: q2}", "next: q3}"))
-    assert any(e.startswith("f.yaml:12:") and "'q3' is not a question or outcome" in e for e in out)
+    assert any(e.startswith("f.yaml:13:") and "'q3' is not a question or outcome" in e for e in out)
 
 
 def test_all_problems_are_reported_at_once():

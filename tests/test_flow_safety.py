@@ -50,6 +50,36 @@ def test_warning_sign_after_a_trigger_question_is_refused():
         pytest.param(
             "This is not medical advice.", "Hello.", "not medical advice", id="disclaimer"
         ),
+        pytest.param(
+            '      - {id: "yes", label: "Yes", red_flag: urgent, next: finish}\n',
+            "",
+            "warning sign 'q1' has no answer that reports it",
+            id="the-sign-can-be-reported",
+        ),
+        pytest.param(
+            '{id: "no", label: "No", next: q2}',
+            '{id: "no", label: "No", next: q2, synonyms: ["can\'t close it"]}',
+            "'can't close it' may describe the sign, so it cannot mean 'No'",
+            id="milder-synonyms-never-describe-the-sign",
+        ),
+        pytest.param(
+            '{id: "no", label: "No", next: q2}',
+            '{id: "no", label: "No", next: q2, unobserved: true}',
+            "'unobserved' is allowed only on routine signs, not on 'q1'",
+            id="unobserved-only-on-routine-signs",
+        ),
+        pytest.param(
+            "safety_net: See a doctor if it lasts.\n",
+            "",
+            "outcome 'doctor' needs a safety_net",
+            id="safety-net-for-doctor-outcomes",
+        ),
+        pytest.param(
+            "  - id: q2\n    source: art",
+            "  - id: q2\n    source: blog",
+            "unknown source 'blog'",
+            id="every-text-names-a-known-source",
+        ),
     ],
 )
 def test_each_health_rule_is_enforced(old, new, expected):
@@ -57,9 +87,10 @@ def test_each_health_rule_is_enforced(old, new, expected):
 
 
 def _walk(flow):
-    """Every path through the shipped flow, answering by option id, via the engine."""
+    """Every distinct (question, worst red flag, triggers) state of the shipped flow, each
+    answer tapped through the engine: the outcome and its tips depend on nothing else."""
     start, _ = step(flow, None, Start(), NOW)
-    stack = [start]
+    stack, seen = [start], set()
     while stack:
         session = stack.pop()
         question = flow.question(session.state)
@@ -67,16 +98,22 @@ def _walk(flow):
             after, reply = step(
                 flow, session, Answer(option_id=option.id, question_id=question.id), NOW
             )
-            if after.ended:
+            if after is None or after.ended:
                 yield after, reply
-            else:
+                continue
+            key = (after.state, after.worst_red_flag, after.triggers)
+            if key not in seen:
+                seen.add(key)
                 stack.append(after)
 
 
 def test_every_path_of_the_shipped_flow_is_safe(flow):
-    paths = 0
+    endings = set()
     for session, reply in _walk(flow):
-        paths += 1
+        endings.add((session.state, frozenset(session.triggers)) if session else None)
+        if session is None:  # declined consent: nothing kept, nothing medical said
+            assert reply.forget
+            continue
         outcome = flow.outcome(session.state)
         worst = session.worst_red_flag
         assert SEVERITY_RANK[outcome.red_flag] >= SEVERITY_RANK[worst], session.answers
@@ -86,8 +123,16 @@ def test_every_path_of_the_shipped_flow_is_safe(flow):
         assert "not medical advice" in text
         assert "doctor" in text or "emergency" in text
         assert "you are fine" not in text
+        if outcome.red_flag != "emergency":
+            assert "two weeks" in text or "today" in text  # a safety net with a time frame
+            for trigger in session.triggers:  # advice on every path but the emergency one
+                assert flow.trigger(trigger).tip.lower()[:40] in text
         warnings = [q for q in session.history if any(o.red_flag for o in flow.question(q).options)]
         triggers = [q for q in session.history if any(o.trigger for o in flow.question(q).options)]
         if warnings and triggers:
             assert session.history.index(warnings[-1]) < session.history.index(triggers[0])
-    assert paths > 4000  # all warning-sign combinations and all trigger combinations
+        if worst in ("urgent", "routine"):
+            assert triggers, "trigger questions are asked on doctor paths too"
+    # Every outcome is reached, and each doctor or self-care outcome with every mix of tips.
+    mixes = 2 ** len(flow.triggers)
+    assert len(endings) == 1 + 1 + 3 * mixes  # declined, emergency, three tiers x mixes

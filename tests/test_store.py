@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.channels.conversations import Conversations
 from bot.engine import Answer, Start, step
 from bot.store import SessionStore
 from tests.conftest import NOW
@@ -25,9 +26,20 @@ def test_a_session_survives_reopening_the_store(database_url, flow):
     store.close()
     reopened = SessionStore(database_url)
     session = reopened.load("p1")
-    assert session.state == "weakness"
+    assert session.state == "face_weakness"
     assert session.answers == {"consent": "agree", "emergency_signs": "no"}
     reopened.close()
+
+
+def test_declining_consent_erases_the_session(database_url, flow):
+    store = SessionStore(database_url)
+    conversations = Conversations({flow.id: flow}, store, flow.id)
+    conversations.handle("p1", Start(), now=NOW)
+    assert store.load("p1") is not None
+    reply = conversations.handle("p1", Answer(text="no, not now"), now=NOW).result
+    assert reply.forget and store.load("p1") is None
+    assert not conversations.has_answers("p1")
+    store.close()
 
 
 def test_a_duplicate_update_changes_nothing(database_url, flow):

@@ -29,6 +29,13 @@ _COMMANDS: dict[str, type[Event]] = {
 _TONE_MARK = {"emergency": "🚨 ", "urgent": "⚠️ ", "routine": "🩺 ", "notice": ""}
 
 
+def goodbye(conversations: Conversations, person: str) -> str:
+    """The farewell; it says answers are saved only when something was saved."""
+    if conversations.has_answers(person):
+        return "Goodbye! Your answers are saved; start the chat again to continue."
+    return "Goodbye! Nothing about you is stored."
+
+
 class ConsoleChat:
     """A terminal chat for one local person."""
 
@@ -45,14 +52,14 @@ class ConsoleChat:
         while True:
             line = self._read()
             if line is None:
-                self._say("\nGoodbye! Your answers are saved; start the chat again to continue.")
+                self._say("\n" + goodbye(self.conversations, self.person))
                 return 0
             text = line.strip()
             if not text:
                 continue
             command = text.split()[0].lower()
             if command in ("/quit", "/exit"):
-                self._say("Goodbye! Your answers are saved; start the chat again to continue.")
+                self._say(goodbye(self.conversations, self.person))
                 return 0
             if command == "/help":
                 self._say(HELP)

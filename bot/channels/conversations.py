@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from bot.engine import Event, Reply, Session, step
 from bot.flow import Flow, load_flows
 from bot.settings import Settings
-from bot.store import SessionStore, TxResult
+from bot.store import ERASE, SessionStore, TxResult
 
 
 class Conversations:
@@ -43,10 +43,16 @@ class Conversations:
         """Load, step and save in one transaction (blocking: run it in a worker thread)."""
         moment = now or datetime.now(UTC)
 
-        def stepper(session: Session | None) -> tuple[Session | None, Reply]:
-            return step(self.flow_for(session, flow_id), session, event, moment)
+        def stepper(session: Session | None) -> tuple[Session | object | None, Reply]:
+            new, reply = step(self.flow_for(session, flow_id), session, event, moment)
+            return (ERASE if reply.forget else new), reply
 
         return self.store.transact(person, stepper, update_id=update_id)
+
+    def has_answers(self, person: str) -> bool:
+        """Whether anything the person answered is stored (blocking)."""
+        session = self.store.load(person)
+        return session is not None and bool(session.answers)
 
     def forget(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
         """Erase everything stored about the person (blocking)."""

@@ -14,9 +14,9 @@ from threading import Lock
 
 from transitions import Machine
 
-from bot.engine.matching import OptionMatcher
 from bot.engine.reply import Prompt
 from bot.engine.texts import prompt_for
+from bot.engine.understanding import QuestionReader
 from bot.flow import FINISH, SEVERITY_RANK, Flow
 from bot.flow.model import Rule
 
@@ -43,11 +43,11 @@ def _rule_holds(rule: Rule) -> Callable[[object], bool]:
 
 @dataclass(frozen=True)
 class CompiledFlow:
-    """A flow with its Machine and per-question text matchers."""
+    """A flow with its Machine and per-question readers of typed answers."""
 
     flow: Flow
     machine: Machine
-    matchers: dict[str, OptionMatcher]
+    readers: dict[str, QuestionReader]
     prompts: dict[tuple[str, int], Prompt] = field(default_factory=dict)
 
     def prompt(self, question_id: str, number: int) -> Prompt:
@@ -85,8 +85,8 @@ def compile_flow(flow: Flow) -> CompiledFlow:
                 for dest, condition in _destinations(flow, rule.go):
                     conditions = guard + ([condition] if condition else [])
                     machine.add_transition(trigger, question.id, dest, conditions=conditions)
-    matchers = {q.id: OptionMatcher(q) for q in flow.questions}
-    return CompiledFlow(flow, machine, matchers)
+    readers = {q.id: QuestionReader(q) for q in flow.questions}
+    return CompiledFlow(flow, machine, readers)
 
 
 def _destinations(flow: Flow, target: str) -> list[tuple[str, Callable | None]]:

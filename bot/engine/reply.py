@@ -56,6 +56,7 @@ class Reply:
     """Everything to show after one step.
 
     ``notice`` is a short remark for a refused action (an old button, for example).
+    ``forget`` asks the store to erase everything kept about the person.
     """
 
     messages: tuple[Message, ...] = ()
@@ -63,3 +64,4 @@ class Reply:
     answered: Answered | None = None
     ended: bool = False
     notice: str | None = None
+    forget: bool = False

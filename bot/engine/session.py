@@ -23,6 +23,7 @@ class Session(BaseModel):
     red_flags: dict[str, str] = Field(default_factory=dict)
     triggers: tuple[str, ...] = ()
     offer_resume: bool = False
+    pending: str | None = None  # an option read back from typed text, awaiting confirmation
     started_at: datetime
     updated_at: datetime
 

@@ -10,12 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.engine import texts
+from bot.engine.confirming import confirmation
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
-from bot.engine.matching import command_word, normalize
 from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session, worst_of
-from bot.flow import Flow
+from bot.engine.understanding import Reading, command_word
+from bot.flow import SEVERITY_RANK, Flow, Question
+from bot.flow.lexicon import canonical
 
 _RESUME_WORDS = {
     texts.RESUME_CONTINUE: {"1", "continue", "c", "resume", "carry on", "go on", "yes", "y"},
@@ -43,11 +45,14 @@ def step(
     ):
         return _begin(flow, now)
     if session is None:
-        if isinstance(event, Answer) and event.question_id is not None:
+        if isinstance(event, Answer) and event.question_id == flow.start:
+            session = new_session(flow, now)  # e.g. "Yes, let's start" after declining
+        elif isinstance(event, Answer) and event.question_id is not None:
             return None, Reply(notice=texts.OLD_BUTTON)  # e.g. after /forget
-        if isinstance(event, Answer):
+        elif isinstance(event, Answer):
             return _begin(flow, now)
-        return None, Reply(messages=(Message(texts.NOTHING_YET, tone="notice"),))
+        else:
+            return None, Reply(messages=(Message(texts.NOTHING_YET, tone="notice"),))
     if isinstance(event, Start):
         return _offer_resume(flow, session, now)
     if isinstance(event, ShowSummary):
@@ -87,7 +92,10 @@ def _offer_resume(flow: Flow, session: Session, now: datetime) -> tuple[Session,
             flow, session.model_copy(update={"offer_resume": False}), messages
         )
     body = f"{texts.WELCOME_BACK}\n\nYour answers so far:\n{texts.bullet_list(lines)}"
-    session = session.model_copy(update={"offer_resume": True, "updated_at": now})
+    if session.worst_red_flag is not None:
+        advice = flow.outcome_for(session.worst_red_flag).title
+        body += f"\n\n{texts.SIGN_ALREADY_REPORTED.format(advice=advice)}"
+    session = session.model_copy(update={"offer_resume": True, "pending": None, "updated_at": now})
     return session, _with_current_prompt(flow, session, (Message(body),))
 
 
@@ -105,6 +113,7 @@ def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
             "state": previous,
             "ended": False,
             "offer_resume": False,
+            "pending": None,
             "updated_at": now,
         }
     )
@@ -126,27 +135,72 @@ def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple
     question = flow.question(session.state)
     assert question is not None, session.state
     if event.option_id is not None:
-        option = question.option(event.option_id)
-        if option is None:
+        option_id: str | None = event.option_id
+        if question.option(event.option_id) is None:
             return session, Reply(notice=texts.OLD_BUTTON)
     else:
-        option_id = compiled(flow).matchers[question.id].match(event.text or "")
-        if option_id is None:
-            command = command_word(event.text or "")
+        text = event.text or ""
+        reading = _understand(flow, session, question, text, now)
+        if reading.asks_again:
+            command = command_word(text)
             if command is not None:  # "go back", "start over" typed without the slash
-                return step(flow, session, command, now)
-            notice = Message(texts.NOT_UNDERSTOOD, tone="notice")
-            return session, _with_current_prompt(flow, session, (notice,))
-        option = question.option(option_id)
+                return step(flow, session.model_copy(update={"pending": None}), command, now)
+            return _ask_again(flow, session, question, reading, now)
+        if not reading.certain:
+            return _read_back(flow, session, question, reading, now)
+        option_id = reading.option_id
+    return _record(flow, session, question, option_id or "", now)
+
+
+def _understand(
+    flow: Flow, session: Session, question: Question, text: str, now: datetime
+) -> Reading:
+    """The typed text as an answer; a pending read-back may be confirmed or rejected."""
+    reader = compiled(flow).readers[question.id]
+    if session.pending is not None and question.option(session.pending) is not None:
+        decided = confirmation(reader, session.pending, text, now)
+        if decided is not None:
+            return decided
+    return reader.read(text, now)
+
+
+def _ask_again(
+    flow: Flow, session: Session, question: Question, reading: Reading, now: datetime
+) -> tuple[Session, Reply]:
+    if session.pending is not None:
+        session = session.model_copy(update={"pending": None, "updated_at": now})
+    notice = Message(texts.ask_again(question, reading.reason), tone="notice")
+    return session, _with_current_prompt(flow, session, (notice,))
+
+
+def _read_back(
+    flow: Flow, session: Session, question: Question, reading: Reading, now: datetime
+) -> tuple[Session, Reply]:
+    option = question.option(reading.option_id or "")
+    assert option is not None, reading
+    session = session.model_copy(update={"pending": option.id, "updated_at": now})
+    prompt = compiled(flow).prompt(question.id, len(session.history) + 1)
+    notice = Message(texts.read_back(option.label), tone="notice")
+    return session, Reply(messages=(notice,), prompt=texts.marked(prompt, option.id))
+
+
+def _record(
+    flow: Flow, session: Session, question: Question, option_id: str, now: datetime
+) -> tuple[Session | None, Reply]:
+    option = question.option(option_id)
+    assert option is not None, option_id
+    before = session.worst_red_flag
     history = (*session.history, question.id)
     derived = _derived(flow, history, {**session.answers, question.id: option.id})
-    dest = compiled(flow).advance(question.id, option.id, worst_of(derived["red_flags"]))
+    worst = worst_of(derived["red_flags"])
+    dest = compiled(flow).advance(question.id, option.id, worst)
     session = session.model_copy(
         update={
             **derived,
             "state": dest,
             "ended": flow.question(dest) is None,
             "offer_resume": False,
+            "pending": None,
             "updated_at": now,
         }
     )
@@ -154,17 +208,25 @@ def _answer(flow: Flow, session: Session, event: Answer, now: datetime) -> tuple
     answered = Answered(asked, option.label)
     if session.ended:
         outcome = flow.outcome(dest)
+        assert outcome is not None, dest
         message = texts.outcome_message(flow, outcome, session)
+        if outcome.stores_nothing:
+            return None, Reply(messages=(message,), answered=answered, ended=True, forget=True)
         return session, Reply(messages=(message,), answered=answered, ended=True)
+    messages: tuple[Message, ...] = ()
+    if SEVERITY_RANK[worst] > SEVERITY_RANK[before]:
+        tier = flow.outcome_for(worst)
+        if tier.announce:  # an urgent sign is acted on at once, not only at the end
+            messages = (Message(tier.announce, title=tier.title, tone=worst or "info"),)
     prompt = compiled(flow).prompt(dest, len(history) + 1)
-    return session, Reply(prompt=prompt, answered=answered)
+    return session, Reply(messages=messages, prompt=prompt, answered=answered)
 
 
 def _resume_choice(
     flow: Flow, session: Session, event: Answer, now: datetime
 ) -> tuple[Session, Reply]:
     choice = event.option_id or next(
-        (c for c, words in _RESUME_WORDS.items() if normalize(event.text or "") in words), None
+        (c for c, words in _RESUME_WORDS.items() if canonical(event.text or "") in words), None
     )
     prompt = texts.resume_prompt(flow)
     label = next((c.label for c in prompt.choices if c.id == choice), None)
@@ -225,6 +287,7 @@ def migrate(flow: Flow, session: Session, now: datetime) -> Session:
             "state": state,
             "ended": ended,
             "offer_resume": session.offer_resume and not ended,
+            "pending": None,
             "updated_at": now,
         }
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.engine.reply import Choice, Message, Prompt
 from bot.engine.session import Session
-from bot.flow import Flow, Outcome
+from bot.flow import Flow, Outcome, Question
 
 RESUME_QUESTION = "_resume"
 RESUME_CONTINUE = "continue"
@@ -22,6 +24,47 @@ NOTHING_TO_GO_BACK_TO = "This is the first question, so there is nothing to go b
 NOTHING_YET = "You haven't answered anything yet. Send /start to begin the check."
 WELCOME_BACK = "Welcome back! You have an unfinished check."
 RESUMING = "Let's carry on where you left off."
+SIGN_ALREADY_REPORTED = (
+    "You already told me about a warning sign, so my advice stands whatever else you "
+    "answer: {advice}."
+)
+_ASK_AGAIN = {
+    "unclear": "Sorry, I couldn't tell which answer you mean, so I haven't recorded anything.",
+    "mixed": "Your answer seems to say two different things, so I haven't recorded anything.",
+    "negated": "I want to get this right, so I haven't recorded anything from that sentence.",
+    "number": "Did you mean the answer with that number, or an amount? I haven't recorded "
+    "anything yet.",
+    "duration": "I couldn't tell how long from that, so I haven't recorded anything. You can "
+    "also type it like “5 days” or “3 weeks”.",
+    "count": "I couldn't tell how many from that, so I haven't recorded anything. You can "
+    "also type a number, like “2 cups a day”.",
+    "clarify": "Here is what I'm asking about:",
+    "rejected": "OK, I haven't recorded that.",
+}
+
+
+def ask_again(question: Question, reason: str) -> str:
+    """Why nothing was recorded, and what to do instead."""
+    lead = _ASK_AGAIN.get(reason, _ASK_AGAIN["unclear"])
+    if reason == "clarify":
+        lead = f"{lead} {question.help or question.prompt}"
+    return f"{lead} Please tap the answer that fits best (or type its number)."
+
+
+def read_back(label: str) -> str:
+    """The read-back of an answer understood from typed text."""
+    return (
+        f"I understood your answer as “{label}”. If that's right, tap “✓ {label}” below "
+        "(or type “correct”). If not, tap the right answer."
+    )
+
+
+def marked(prompt: Prompt, option_id: str) -> Prompt:
+    """``prompt`` with the read-back answer marked ✓."""
+    choices = tuple(
+        Choice(c.id, f"✓ {c.label}") if c.id == option_id else c for c in prompt.choices
+    )
+    return replace(prompt, choices=choices)
 
 
 def bullet_list(lines: list[str]) -> str:
@@ -96,9 +139,9 @@ def outcome_message(flow: Flow, outcome: Outcome, session: Session) -> Message:
         if found:
             tips = bullet_list([f"{t.label}: {t.tip}" for t in found])
             parts.append(f"{outcome.triggers_intro}\n{tips}")
-        else:
-            parts.append(outcome.no_triggers_text or "")
-    parts.append(outcome.safety_net or flow.safety_net)
+        elif outcome.no_triggers_text:
+            parts.append(outcome.no_triggers_text)
+    parts.append(outcome.safety_net or flow.safety_net or "")
     parts.append(flow.disclaimer)
     tone = outcome.red_flag or ("self_care" if outcome.list_triggers else "info")
     return Message(text="\n\n".join(p.strip() for p in parts if p), title=outcome.title, tone=tone)

@@ -3,6 +3,7 @@
 A flow is questions (each with options) and outcomes. Options may mark a red flag
 (a warning sign, with a severity) or a trigger. ``finish`` as a target picks the
 outcome: the one for the most severe red flag seen, else the default outcome.
+Every question, trigger and outcome names the source of what it says.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -25,6 +27,10 @@ from pydantic import (
 Severity = Literal["emergency", "urgent", "routine"]
 SEVERITY_RANK: dict[str | None, int] = {None: 0, "routine": 1, "urgent": 2, "emergency": 3}
 FINISH = "finish"
+# Options with these ids mean "not sure"; on a warning sign they must count as yes.
+UNSURE_OPTION_IDS = frozenset({"not_sure", "unsure", "dont_know"})
+# ``source: none`` marks text that makes no medical statement (consent, for example).
+NO_SOURCE = "none"
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 
@@ -48,6 +54,14 @@ Text = Annotated[
     AfterValidator(reflow),
 ]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+# One source id, or a list of them.
+SourceRefs = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
 
 
 class _Frozen(BaseModel):
@@ -85,7 +99,12 @@ UNION_TAGS = frozenset({"target", "rules"})
 
 
 class Option(_Frozen):
-    """An answer a person can choose."""
+    """An answer a person can choose.
+
+    ``at_least`` / ``below`` give the option's range on a question that ``reads`` a
+    duration (days) or a count (per day). ``unobserved`` marks an answer meaning
+    "nobody could have noticed", which is not a warning sign (routine signs only).
+    """
 
     id: Id
     label: Label
@@ -93,6 +112,26 @@ class Option(_Frozen):
     red_flag: Severity | None = None
     trigger: Id | None = None
     synonyms: tuple[Label, ...] = ()
+    unobserved: bool = False
+    at_least: Annotated[float, Field(ge=0)] | None = None
+    below: Annotated[float, Field(gt=0)] | None = None
+
+    def covers(self, low: float, high: float) -> bool:
+        """Whether the whole range [low, high] lies in this option's range."""
+        floor = self.at_least if self.at_least is not None else 0.0
+        ceiling = self.below if self.below is not None else float("inf")
+        return floor <= low and high < ceiling
+
+    def overlaps(self, low: float, high: float) -> bool:
+        """Whether any of [low, high] lies in this option's range."""
+        floor = self.at_least if self.at_least is not None else 0.0
+        ceiling = self.below if self.below is not None else float("inf")
+        return low < ceiling and high >= floor
+
+    @property
+    def has_range(self) -> bool:
+        """Whether the option has a duration or count range."""
+        return self.at_least is not None or self.below is not None
 
 
 class Question(_Frozen):
@@ -100,11 +139,14 @@ class Question(_Frozen):
 
     id: Id
     prompt: Annotated[Text, Field(max_length=1500)]
+    source: SourceRefs
     short: Label | None = None
     help: Annotated[Text, Field(max_length=1000)] | None = None
     section: Id | None = None
     options: tuple[Option, ...] = Field(min_length=2, max_length=10)
     next: Next | None = None
+    reads: Literal["duration", "count"] | None = None
+    count_words: tuple[Label, ...] = ()
 
     @property
     def summary_label(self) -> str:
@@ -126,20 +168,28 @@ class Trigger(_Frozen):
     id: Id
     label: Label
     tip: Text
+    source: SourceRefs
 
 
 class Outcome(_Frozen):
-    """An end of the conversation. ``red_flag`` ties it to a severity tier."""
+    """An end of the conversation. ``red_flag`` ties it to a severity tier.
+
+    ``announce`` is said at once, mid-check, when a person's answers first reach this
+    outcome's tier; ``stores_nothing`` erases the person's session when reached.
+    """
 
     id: Id
     title: Label
     text: Text
+    source: SourceRefs
     red_flag: Severity | None = None
     default: bool = False
     list_triggers: bool = False
     triggers_intro: Text | None = None
     no_triggers_text: Text | None = None
     safety_net: Text | None = None
+    announce: Text | None = None
+    stores_nothing: bool = False
 
 
 class Section(_Frozen):
@@ -149,6 +199,14 @@ class Section(_Frozen):
     title: Label
 
 
+class Source(_Frozen):
+    """Where medical statements come from, listed once per flow."""
+
+    id: Id
+    title: Annotated[Text, Field(max_length=500)]
+    where: Annotated[Text, Field(max_length=500)] | None = None
+
+
 class Flow(_Frozen):
     """A whole conversation as an admin wrote it. ``version`` is its content hash."""
 
@@ -156,8 +214,9 @@ class Flow(_Frozen):
     title: Label
     intro: Text
     disclaimer: Text
-    safety_net: Text
     start: Id
+    sources: tuple[Source, ...] = Field(min_length=1)
+    safety_net: Text | None = None
     sections: tuple[Section, ...] = ()
     questions: tuple[Question, ...] = Field(min_length=1)
     outcomes: tuple[Outcome, ...] = Field(min_length=1)

@@ -1,11 +1,14 @@
 """The flow safety check: proves the health rules hold on every path of a flow.
 
 1. Warning signs come first: no warning-sign question can follow a trigger question.
-2. "Not sure" on a warning sign counts as "yes".
-3. Every path on which a warning sign was answered ends in an outcome for that
+2. Every warning-sign question keeps an answer that reports the sign.
+3. "Not sure" on a warning sign counts as "yes". Only "nobody could have noticed"
+   (``unobserved``) may carry no red flag, and only on a routine sign.
+4. A synonym of a milder answer to a warning sign never describes the sign ("can't").
+5. Every path on which a warning sign was answered ends in an outcome for that
    red flag or a more urgent one (walked over every (question, worst red flag) state).
-4. Outcome texts never reassure ("you are fine") or diagnose, and the disclaimer says
-   this is not medical advice.
+6. Outcome texts never reassure ("you are fine") or diagnose, every outcome short of an
+   emergency has a safety net, and the disclaimer says this is not medical advice.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from collections.abc import Callable
 
 from bot.flow.checks import edges, targets_of
 from bot.flow.errors import FlowError
-from bot.flow.model import FINISH, SEVERITY_RANK, Flow, Question
+from bot.flow.lexicon import canonical_tokens, describes_sign
+from bot.flow.model import FINISH, SEVERITY_RANK, UNSURE_OPTION_IDS, Flow, Question
 from bot.flow.yaml_source import Location, Path
 
-UNSURE_OPTION_IDS = frozenset({"not_sure", "unsure", "dont_know"})
 _FORBIDDEN = re.compile(
     r"\byou(?:'re|’re| are) (?:fine|healthy|ok|okay|all right|well)\b"
     r"|\bnothing to worry about\b"
@@ -38,7 +41,10 @@ def check_safety(flow: Flow, source: str, locate: Callable[[Path], Location]) ->
 
     index = {q.id: i for i, q in enumerate(flow.questions)}
     _check_warning_first(flow, index, error)
+    _check_reports_sign(flow, error)
     _check_unsure_counts_as_yes(flow, error)
+    _check_unobserved(flow, error)
+    _check_milder_words(flow, error)
     _check_paths(flow, index, error)
     _check_wording(flow, error)
     return errors
@@ -73,6 +79,25 @@ def _check_warning_first(flow: Flow, index: dict[str, int], error: Callable[...,
             )
 
 
+def _check_reports_sign(flow: Flow, error: Callable[..., None]) -> None:
+    for qi, question in enumerate(flow.questions):
+        if not is_warning_question(question):
+            continue
+        worst = max(SEVERITY_RANK[o.red_flag] for o in question.options)
+        reports = [
+            o
+            for o in question.options
+            if SEVERITY_RANK[o.red_flag] == worst and o.id not in UNSURE_OPTION_IDS
+        ]
+        if not reports:
+            hint = "keep an answer such as 'Yes' with the red flag, so the sign can be reported"
+            error(
+                ("questions", qi, "options"),
+                f"warning sign '{question.id}' has no answer that reports it",
+                hint,
+            )
+
+
 def _check_unsure_counts_as_yes(flow: Flow, error: Callable[..., None]) -> None:
     for qi, question in enumerate(flow.questions):
         if not is_warning_question(question):
@@ -86,6 +111,41 @@ def _check_unsure_counts_as_yes(flow: Flow, error: Callable[..., None]) -> None:
                 hint = f"give it 'red_flag: {severity}'"
                 msg = f"'{option.label}' on warning sign '{question.id}' must count as yes"
                 error(("questions", qi, "options", oi), msg, hint)
+
+
+def _check_unobserved(flow: Flow, error: Callable[..., None]) -> None:
+    for qi, question in enumerate(flow.questions):
+        worst = max(SEVERITY_RANK[o.red_flag] for o in question.options)
+        has_unsure = any(o.id in UNSURE_OPTION_IDS and o.red_flag for o in question.options)
+        for oi, option in enumerate(question.options):
+            if not option.unobserved:
+                continue
+            path = ("questions", qi, "options", oi, "unobserved")
+            if option.red_flag:
+                error(path, "an unobserved answer reports no sign, so it takes no red_flag")
+            elif worst != SEVERITY_RANK["routine"]:
+                hint = "on urgent and emergency signs, not knowing counts as yes: use 'not_sure'"
+                msg = f"'unobserved' is allowed only on routine signs, not on '{question.id}'"
+                error(path, msg, hint)
+            elif not has_unsure:
+                hint = "add a 'not_sure' answer with the red flag beside it"
+                error(path, f"'{question.id}' needs a 'Not sure' answer that counts as yes", hint)
+
+
+def _check_milder_words(flow: Flow, error: Callable[..., None]) -> None:
+    for qi, question in enumerate(flow.questions):
+        if not is_warning_question(question):
+            continue
+        worst = max(SEVERITY_RANK[o.red_flag] for o in question.options)
+        for oi, option in enumerate(question.options):
+            if SEVERITY_RANK[option.red_flag] == worst:
+                continue
+            for si, word in enumerate(option.synonyms):
+                if describes_sign(canonical_tokens(word)):
+                    path = ("questions", qi, "options", oi, "synonyms", si)
+                    msg = f"'{word}' may describe the sign, so it cannot mean '{option.label}'"
+                    hint = "remove it: unclear wordings are read back or asked again"
+                    error(path, msg, hint)
 
 
 def _check_paths(flow: Flow, index: dict[str, int], error: Callable[..., None]) -> None:
@@ -131,9 +191,21 @@ def _check_paths(flow: Flow, index: dict[str, int], error: Callable[..., None]) 
 def _check_wording(flow: Flow, error: Callable[..., None]) -> None:
     if "medical advice" not in flow.disclaimer.casefold():
         error(("disclaimer",), "the disclaimer must say this is not medical advice")
-    texts: list[tuple[Path, str]] = [(("safety_net",), flow.safety_net)]
+    for i, outcome in enumerate(flow.outcomes):
+        needs_net = outcome.default or outcome.red_flag in ("urgent", "routine")
+        if needs_net and not (outcome.safety_net or flow.safety_net):
+            hint = "say when to see a doctor anyway, and when to call emergency services"
+            error(("outcomes", i), f"outcome '{outcome.id}' needs a safety_net", hint)
+    texts: list[tuple[Path, str]] = [(("safety_net",), flow.safety_net or "")]
     for i, o in enumerate(flow.outcomes):
-        for key in ("title", "text", "triggers_intro", "no_triggers_text", "safety_net"):
+        for key in (
+            "title",
+            "text",
+            "triggers_intro",
+            "no_triggers_text",
+            "safety_net",
+            "announce",
+        ):
             value = getattr(o, key)
             if value:
                 texts.append((("outcomes", i, key), value))

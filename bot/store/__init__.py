@@ -1,5 +1,5 @@
 """Durable sessions: one load-step-save transaction per update."""
 
-from bot.store.sessions import SessionStore, TxResult
+from bot.store.sessions import ERASE, SessionStore, TxResult
 
-__all__ = ["SessionStore", "TxResult"]
+__all__ = ["ERASE", "SessionStore", "TxResult"]

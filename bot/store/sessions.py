@@ -24,7 +24,14 @@ from bot.store.schema import metadata, processed_updates, sessions
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
-Stepper = Callable[[Session | None], tuple[Session | None, R]]
+
+
+class _Erase:
+    """Returned by a stepper instead of a session: erase the person's session."""
+
+
+ERASE = _Erase()
+Stepper = Callable[[Session | None], tuple[Session | _Erase | None, R]]
 
 # Telegram re-delivers an unconfirmed update for up to a day; keep ids twice as long.
 UPDATE_ID_RETENTION = timedelta(hours=48)
@@ -125,7 +132,8 @@ class SessionStore:
     def transact(
         self, person: str, stepper: Stepper[R], *, update_id: int | None = None
     ) -> TxResult[R]:
-        """Run ``stepper`` on the person's session in one transaction and save what it returns.
+        """Run ``stepper`` on the person's session in one transaction and save what it returns
+        (``ERASE`` deletes it).
 
         With ``update_id``, an update seen before changes nothing and returns a duplicate.
         The person's row is locked (PostgreSQL) or the database is (SQLite), so steps of one
@@ -138,7 +146,10 @@ class SessionStore:
                 row = cursor.fetchone()
                 current = _parse(row[0], person) if row else None
                 new, result = stepper(current)
-                if new is not None and new is not current:
+                if isinstance(new, _Erase):
+                    cursor.execute(sql.erase, (person,))
+                    cursor.fetchall()
+                elif new is not None and new is not current:
                     values = (new.flow_id, new.state, new.model_dump_json())
                     cursor.execute(sql.save, (person, *values, sql.stamp(new.updated_at)))
         except _Duplicate:

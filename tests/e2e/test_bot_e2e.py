@@ -36,16 +36,18 @@ OLD_BUTTON = (
     "That button belongs to an earlier question, so nothing changed. Please answer the latest one."
 )
 FINISHED = "This check is finished."
-NOT_UNDERSTOOD = "Sorry, I didn't catch that."
+NOT_UNDERSTOOD = "Sorry, I couldn't tell which answer you mean"
 WELCOME_BACK = "Welcome back! You have an unfinished check."
 RESUME_QUESTION = "Would you like to continue where you left off, or start over?"
 CONTINUE = "Continue where I left off"
 FORGET_CONFIRM = "This erases your answers and everything else stored about you. Are you sure?"
 FINISHED_BUTTONS = ["📋 Summary", "🔄 Start again"]
 REJECTED_LOG = "WARNING bot.channels.telegram.handlers: rejected callback data"
-WARNINGS = ["emergency_signs", "weakness", "drooping", "eye_closing", "numbness"]
-WARNINGS += ["spreading", "during_sleep"]
-DAYS, WEEKS = "Days, or a week or two", "Several weeks or longer"
+WARNINGS = ["emergency_signs", "face_weakness", "drooping", "eye_closing", "numbness"]
+WARNINGS += ["limb_weakness", "speech", "swallowing", "body_twitching", "spreading", "during_sleep"]
+DAYS, WEEKS = "Less than two weeks", "Two weeks or more"
+RANK = {None: 0, "routine": 1, "urgent": 2, "emergency": 3}
+ANNOUNCING = {o["red_flag"] for o in FLOW["outcomes"] if o.get("announce")}
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -166,7 +168,8 @@ class Person:
         return the next message (the next question or the outcome)."""
         asked = self.current_question()
         assert question_of(asked) == question_id, f"expected {question_id}, got {asked['text']}"
-        (shown,) = self.press(label, message_id=asked["message_id"])
+        expect = self.replies_to(question_id, label)
+        *_, shown = self.press(label, message_id=asked["message_id"], expect=expect)
         self._check_answered(asked, label, shown)
         return shown
 
@@ -174,9 +177,17 @@ class Person:
         """Type an answer to the current question; same checks as ``answer``."""
         asked = self.current_question()
         assert question_of(asked) == question_id, f"expected {question_id}, got {asked['text']}"
-        (shown,) = self.says(text)
+        *_, shown = self.says(text, expect=self.replies_to(question_id, label))
         self._check_answered(asked, label, shown)
         return shown
+
+    def replies_to(self, question_id: str, label: str) -> int:
+        """2 when this answer first reaches a tier the bot announces at once, else 1."""
+        option = next(o for o in QUESTIONS[question_id]["options"] if o["label"] == label)
+        tier = option.get("red_flag")
+        seen = ((self.session() or {}).get("red_flags") or {}).values()
+        first = tier in ANNOUNCING and all(RANK[s] < RANK[tier] for s in seen)
+        return 2 if first else 1
 
     def walk(self, path: list[tuple[str, str]]) -> dict[str, Any]:
         shown: dict[str, Any] = {}
@@ -213,13 +224,30 @@ def assert_every_query_answered(emulator: Emulator, *people: Person) -> None:
 
 
 # ------------------------------------------------------------------ 1. whole conversations
-NO_WARNINGS = [(question_id, "No") for question_id in WARNINGS]
+def _label(question_id: str, option_id: str) -> str:
+    return next(o["label"] for o in QUESTIONS[question_id]["options"] if o["id"] == option_id)
+
+
+NO_WARNINGS = [(question_id, _label(question_id, "no")) for question_id in WARNINGS]
 TRIGGERS_PATH = [
     ("stress", "Yes"),
+    ("anxiety", "No"),
     ("sleep", "No"),
-    ("caffeine", "A lot, or more than usual"),
+    ("caffeine", _label("caffeine", "a_lot")),
     ("alcohol", "No"),
-    ("minerals", "Yes"),
+    ("fluids", _label("fluids", "little")),
+    ("minerals", _label("minerals", "most_days")),
+    ("medication", "No"),
+    ("screens", "No"),
+]
+NO_TRIGGERS = [
+    ("stress", "No"),
+    ("anxiety", "No"),
+    ("sleep", "No"),
+    ("caffeine", _label("caffeine", "moderate")),
+    ("alcohol", "No"),
+    ("fluids", _label("fluids", "enough")),
+    ("minerals", _label("minerals", "most_days")),
     ("medication", "No"),
     ("screens", "No"),
 ]
@@ -235,17 +263,18 @@ TIERS = {
         path=[
             ("consent", AGREE),
             ("emergency_signs", "No"),
-            ("weakness", "Yes"),
+            ("face_weakness", "Yes"),
             *NO_WARNINGS[2:],
             ("duration", DAYS),
+            *NO_TRIGGERS,
         ],
-        title="⚠️ Please see a doctor soon",
-        says=["contact a doctor promptly"],
-        told=[summary_line("weakness", "Yes")],
-        result="Please see a doctor soon",
+        title="⚠️ Please see a doctor today or tomorrow",
+        says=["contact a doctor today or tomorrow"],
+        told=[summary_line("face_weakness", "Yes")],
+        result="Please see a doctor today or tomorrow",
     ),
     "book_appointment": dict(
-        path=[("consent", AGREE), *NO_WARNINGS, ("duration", WEEKS)],
+        path=[("consent", AGREE), *NO_WARNINGS, ("duration", WEEKS), *NO_TRIGGERS],
         title="🩺 Book a doctor's appointment",
         says=["book an appointment"],
         told=[summary_line("duration", WEEKS)],
@@ -285,7 +314,11 @@ def test_whole_conversation_by_buttons(emulator: Emulator, bot_process: BotProce
     assert person.messages[-1] == outcome
     if tier == "self_care":  # exactly the triggers answered "yes" (or "a lot"), by label
         listed = [line.split(": ")[0] for line in bullets(outcome["text"])]
-        assert listed == ["Stress or anxiety", "Caffeine", "Low fluids or minerals"]
+        assert listed == [
+            "Stress or anxiety",
+            "Caffeine and other stimulants",
+            "Fluids and minerals",
+        ]
 
     # Every question was marked answered and lost its keyboard; only the outcome has buttons.
     questions = [m for m in person.messages if m["history"] and question_of(m["history"][0])]
@@ -313,7 +346,7 @@ def test_free_text_answers(emulator: Emulator, bot_process: BotProcess):
     person.starts()
     person.types("consent", "yes", AGREE)
     person.types("emergency_signs", "2", "No")
-    person.types("weakness", "nope", "No")
+    person.types("face_weakness", "nope", "No")
     asked = person.types("drooping", "not sure", "Not sure")
     assert question_of(asked) == "eye_closing"
 
@@ -328,23 +361,31 @@ def test_free_text_answers(emulator: Emulator, bot_process: BotProcess):
 
     person.answer("eye_closing", "No")  # the re-asked question's buttons work
     person.types("numbness", "No.", "No")
+    person.types("limb_weakness", "no, never", "No")
+    person.types("speech", "nope", "No")
+    person.types("swallowing", "not at all", "No")
+    person.types("body_twitching", "no, I'm sure", "No")
     person.types("spreading", "n", "No")
-    person.types("during_sleep", "nah", "No")
-    outcome = person.types("duration", "a few days", DAYS)
-    assert outcome["text"].startswith("⚠️ Please see a doctor soon")
+    person.types("during_sleep", "I sleep alone", "Nobody has seen me asleep")
+    person.types("duration", "a few days", DAYS)
+    for question_id, typed in [("stress", "no"), ("anxiety", "nah"), ("sleep", "I sleep fine")]:
+        person.types(question_id, typed, "No")
+    person.types("caffeine", "2 coffees a day", _label("caffeine", "moderate"))
+    person.types("alcohol", "no", "No")
+    person.types("fluids", "plenty", _label("fluids", "enough"))
+    person.types("minerals", "most days", _label("minerals", "most_days"))
+    person.types("medication", "no", "No")
+    outcome = person.types("screens", "no", "No")
+    assert outcome["text"].startswith("⚠️ Please see a doctor today or tomorrow")
     assert bullets(outcome["text"]) == [summary_line("drooping", "Not sure")]
     stored = person.session()
-    assert stored["answers"] == {
-        "consent": "agree",
-        "emergency_signs": "no",
-        "weakness": "no",
+    assert {q: stored["answers"][q] for q in ("face_weakness", "drooping", "during_sleep")} == {
+        "face_weakness": "no",
         "drooping": "not_sure",
-        "eye_closing": "no",
-        "numbness": "no",
-        "spreading": "no",
-        "during_sleep": "no",
-        "duration": "days",
+        "during_sleep": "not_seen",
     }
+    assert stored["answers"]["duration"] == "under_two_weeks"
+    assert stored["answers"]["caffeine"] == "moderate"
     assert_every_query_answered(emulator, person)
 
 
@@ -364,7 +405,7 @@ def test_sticker_and_photo_get_a_polite_hint(emulator: Emulator, bot_process: Bo
     assert person.session() == stored
     assert person.messages[: len(shown)] == shown and len(person.messages) == len(shown) + 2
     assert person.current_question() == asked  # still answerable
-    assert question_of(person.answer("emergency_signs", "No")) == "weakness"
+    assert question_of(person.answer("emergency_signs", "No")) == "face_weakness"
 
 
 # ------------------------------------------------------------------ 4. crash and continue
@@ -373,7 +414,7 @@ def test_kill_then_press_a_button_sent_before_the_crash(
 ):
     person = Person(emulator, bot_process, 1004)
     person.starts()
-    asked = person.walk([("consent", AGREE), ("emergency_signs", "No"), ("weakness", "Yes")])
+    asked = person.walk([("consent", AGREE), ("emergency_signs", "No"), ("face_weakness", "Yes")])
     assert question_of(asked) == "drooping"
 
     assert bot_process.kill() == -9
@@ -384,16 +425,17 @@ def test_kill_then_press_a_button_sent_before_the_crash(
     nxt = person.answer("drooping", "No")
     assert person.message(asked["message_id"])["text"].endswith("✅ No")
     assert question_of(nxt) == "eye_closing"
-    outcome = person.walk([*NO_WARNINGS[3:], ("duration", DAYS)])
-    assert outcome["text"].startswith("⚠️ Please see a doctor soon")
-    assert bullets(outcome["text"]) == [summary_line("weakness", "Yes")]  # from before the kill
+    outcome = person.walk([*NO_WARNINGS[3:], ("duration", DAYS), *NO_TRIGGERS])
+    assert outcome["text"].startswith("⚠️ Please see a doctor today or tomorrow")
+    told = [summary_line("face_weakness", "Yes")]  # from before the kill
+    assert bullets(outcome["text"]) == told
     assert_every_query_answered(emulator, person)
 
 
 def test_kill_then_start_offers_to_continue(emulator: Emulator, bot_process: BotProcess):
     person = Person(emulator, bot_process, 1005)
     person.starts()
-    before = [("consent", AGREE), ("emergency_signs", "No"), ("weakness", "Yes")]
+    before = [("consent", AGREE), ("emergency_signs", "No"), ("face_weakness", "Yes")]
     before.append(("drooping", "No"))
     left = person.walk(before)
     assert question_of(left) == "eye_closing"
@@ -402,9 +444,10 @@ def test_kill_then_start_offers_to_continue(emulator: Emulator, bot_process: Bot
     bot_process.restart()
 
     welcome, offer = person.says("/start", expect=2)
-    assert welcome["text"] == (
+    assert welcome["text"].startswith(
         f"{WELCOME_BACK}\n\nYour answers so far:\n"
         + "\n".join(f"• {summary_line(q, label)}" for q, label in before[1:])
+        + "\n\nYou already told me about a warning sign"
     )
     assert offer["text"] == RESUME_QUESTION and labels(offer) == [CONTINUE, "Start over"]
     assert person.session()["offer_resume"] is True
@@ -416,9 +459,9 @@ def test_kill_then_start_offers_to_continue(emulator: Emulator, bot_process: Bot
     assert person.session()["offer_resume"] is False
 
     person.types("eye_closing", "no", "No")  # typing works again after the restart
-    path = [*NO_WARNINGS[4:], ("duration", DAYS)]
+    path = [*NO_WARNINGS[4:], ("duration", DAYS), *NO_TRIGGERS]
     outcome = person.walk(path)
-    assert outcome["text"].startswith("⚠️ Please see a doctor soon")
+    assert outcome["text"].startswith("⚠️ Please see a doctor today or tomorrow")
     (summary,) = person.press("📋 Summary", message_id=outcome["message_id"])
     full = [*before, ("eye_closing", "No"), *path]
     assert expected_summary_blocks(full) in summary["text"]
@@ -431,9 +474,9 @@ def test_stale_buttons_change_nothing(emulator: Emulator, bot_process: BotProces
     consent = person.starts()
     emergency = person.answer("consent", AGREE)
     weakness = person.answer("emergency_signs", "No")
-    drooping = person.answer("weakness", "No")
+    drooping = person.answer("face_weakness", "No")
     (weakness_again,) = person.says("/back")
-    assert question_of(weakness_again) == "weakness"
+    assert question_of(weakness_again) == "face_weakness"
 
     # drooping's message still shows live buttons, but that question is no longer current;
     # the answered questions' old buttons (say, "Yes" on the emergency screen) are stale too.
@@ -453,7 +496,7 @@ def test_stale_buttons_change_nothing(emulator: Emulator, bot_process: BotProces
     assert stored["answers"]["emergency_signs"] == "no"  # the stale "Yes" did not count
 
     # The re-asked question works as usual.
-    assert question_of(person.answer("weakness", "Yes")) == "drooping"
+    assert question_of(person.answer("face_weakness", "Yes")) == "drooping"
 
     # After the end, every question button says the check is finished.
     other = Person(emulator, bot_process, 2006)
@@ -470,10 +513,10 @@ def test_stale_buttons_change_nothing(emulator: Emulator, bot_process: BotProces
 
 # ------------------------------------------------------------------ 6. forged callback data
 FORGED = [
-    "a:nostril_twitch:weakness:maybe",  # no such option
+    "a:nostril_twitch:face_weakness:maybe",  # no such option
     "a:nope:x:y",  # no such flow
     "garbage",
-    "a:nostril_twitch:weakness:" + "x" * 60,  # over Telegram's 64 bytes
+    "a:nostril_twitch:face_weakness:" + "x" * 50,  # over Telegram's 64 bytes
     "a:nostril_twitch:../../etc:yes",
     "a:nostril_twitch:no_such_question:yes",
     "c:summary;DROP TABLE sessions",
@@ -515,7 +558,7 @@ def test_forged_callback_data_is_rejected(emulator: Emulator, bot_process: BotPr
     assert all(len(line.split(REJECTED_LOG, 1)[1]) < 140 for line in rejected)  # truncated
     # Still alive and well.
     assert bot_process.running
-    assert question_of(person.answer("emergency_signs", "No")) == "weakness"
+    assert question_of(person.answer("emergency_signs", "No")) == "face_weakness"
     assert_every_query_answered(emulator, person)
 
 
@@ -549,7 +592,7 @@ def test_duplicate_updates_are_ignored(emulator: Emulator, bot_process: BotProce
     count = len(person.messages) + 1
     emulator.inject_raw_update(raw)
     asked = emulator.wait_for_messages(person.chat_id, count, WAIT)[-1]
-    assert question_of(asked) == "drooping" and person.session()["answers"]["weakness"] == "no"
+    assert question_of(asked) == "drooping" and person.session()["answers"]["face_weakness"] == "no"
     check_ignored(700_000, lambda: emulator.inject_raw_update(raw))
 
     # Processed update ids are durable: a redelivery after a crash is still ignored.
@@ -619,7 +662,7 @@ def test_forget_erases_only_when_confirmed(emulator: Emulator, bot_process: BotP
     assert person.session() == stored
     summary, asked = person.says("/summary", expect=2)
     assert bullets(summary["text"]) == [summary_line("emergency_signs", "No")]
-    assert "Result: not finished yet." in summary["text"] and question_of(asked) == "weakness"
+    assert "Result: not finished yet." in summary["text"] and question_of(asked) == "face_weakness"
 
     assert "has been erased" in forget("Yes, erase everything")
     assert person.session() is None
@@ -667,7 +710,7 @@ def test_commands_back_restart_help(emulator: Emulator, bot_process: BotProcess)
     asked = person.answer("emergency_signs", "No")
     assert asked["text"].startswith("Warning signs · question 3")
 
-    person.answer("weakness", "Yes")
+    person.answer("face_weakness", "Yes")
     intro, consent = person.says("/restart", expect=2)
     assert intro["text"].startswith(INTRO) and question_of(consent) == "consent"
     stored = person.session()
@@ -689,7 +732,7 @@ def test_sigterm_stops_gracefully(emulator: Emulator, bot_process: BotProcess):
     welcome, offer = person.says("/start", expect=2)
     assert welcome["text"].startswith(WELCOME_BACK) and labels(offer)[0] == CONTINUE
     _, asked = person.press(CONTINUE, message_id=offer["message_id"], expect=2)
-    assert question_of(asked) == "weakness"
+    assert question_of(asked) == "face_weakness"
     assert bot_process.terminate() < 5.0
 
 
@@ -733,16 +776,16 @@ def test_two_people_do_not_see_each_others_answers(emulator: Emulator, bot_proce
     together((ann, text(ann, "/start"), 2), (bob, text(bob, "/start"), 2))
     together((ann, press(ann, AGREE), 1), (bob, text(bob, "yes"), 1))
     together((bob, text(bob, "not sure"), 1), (ann, press(ann, "No"), 1))
-    together((ann, press(ann, "Yes"), 1), (bob, text(bob, "/summary"), 1))
+    together((ann, press(ann, "Yes"), 2), (bob, text(bob, "/summary"), 1))
     together((ann, text(ann, "/summary"), 2))
 
-    # Ann: consent, emergency "No", weakness "Yes": now asked about drooping.
+    # Ann: consent, emergency "No", face weakness "Yes": now asked about drooping.
     ann_texts = [m["text"] for m in ann.messages]
     assert question_of(ann.messages[-1]) == "drooping"
     ann_summary = ann.messages[-2]["text"]
     assert bullets(ann_summary) == [
         summary_line("emergency_signs", "No"),
-        summary_line("weakness", "Yes"),
+        summary_line("face_weakness", "Yes"),
     ]
     assert "Result: not finished yet." in ann_summary
     assert not any("EMERGENCY" in t or "Not sure" in t for t in ann_texts)
@@ -761,7 +804,7 @@ def test_two_people_do_not_see_each_others_answers(emulator: Emulator, bot_proce
     assert ann.session()["answers"] == {
         "consent": "agree",
         "emergency_signs": "no",
-        "weakness": "yes",
+        "face_weakness": "yes",
     }
     assert bob.session()["answers"] == {"consent": "agree", "emergency_signs": "not_sure"}
     assert_every_query_answered(emulator, ann, bob)

@@ -1,0 +1,213 @@
+"""Durations and counts in people's words, read as ranges.
+
+``read_duration`` turns "a fortnight", "more than two weeks", "since March" or
+"3-4 days" into a range of days; ``read_count`` turns "5 coffees a day" or "a cup or two"
+into a range per day. A range, not a number, because people are vague: "about two weeks"
+may be 12 days or 16, and the caller must not pick the milder reading. A number that
+belongs to another topic ("5 coffees" when asked how long) is never read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+Range = tuple[float, float]
+INF = float("inf")
+
+_NUMBER_WORDS = {
+    "zero": 0, "no": 0, "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12,
+    "half": 0.5, "couple": 2, "pair": 2,
+}  # fmt: skip
+_VAGUE = {"few": (2.0, 4.0), "several": (3.0, 7.0), "many": (5.0, INF), "lots": (5.0, INF)}
+_DAYS_PER_UNIT = {
+    "minute": 1 / 1440, "minutes": 1 / 1440, "min": 1 / 1440, "mins": 1 / 1440,
+    "hour": 1 / 24, "hours": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "day": 1, "days": 1,
+    "night": 1, "nights": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7, "fortnight": 14,
+    "fortnights": 14, "month": 30, "months": 30, "mo": 30, "mos": 30, "year": 365,
+    "years": 365, "yr": 365, "yrs": 365,
+}  # fmt: skip
+# A plural unit without a number ("for weeks") means at least two of them.
+_PLURAL_ALONE = {"days": 2, "nights": 2, "weeks": 2, "months": 2, "years": 2, "hours": 2}
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTHS.pop("may", None)  # "may" is far more often a verb than the month
+_RELATIVE_DAYS = {
+    "today": (0.0, 1.0), "tonight": (0.0, 1.0), "yesterday": (1.0, 2.0),
+    "this morning": (0.0, 1.0), "last night": (0.5, 1.5), "this week": (0.0, 7.0),
+    "last week": (7.0, 14.0), "the weekend": (1.0, 7.0), "last weekend": (1.0, 9.0),
+    "this month": (0.0, 31.0), "last month": (28.0, 62.0), "this year": (0.0, 365.0),
+    "last year": (365.0, 730.0), "christmas": (0.0, 365.0), "the summer": (0.0, 365.0),
+}  # fmt: skip
+_DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
+_DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
+_PER_WEEK = (("a", "week"), ("per", "week"), ("each", "week"), ("every", "week"), ("weekly",))
+_RANGE_JOINERS = frozenset({"or", "to", "and"})
+_FILLERS = frozenset({"of", "whole", "full", "more", "big", "good", "long", "odd"})
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty"})
+# Words after which "a week" is an amount of time, not a rate ("coffees a day").
+_AMOUNT_LEADS = frozenset(
+    {
+        "for", "about", "around", "over", "than", "almost", "nearly", "past", "last", "only",
+        "just", "like", "since", "least", "under", "maybe", "roughly", "approximately",
+        "been", "had", "lasted", "started", "began", "begun", "going", "on", "it's", "and",
+        "within", "whole", "even", "some", "ago", "took", "takes", "already", "full",
+        "good", "close", "or", "is", "was", "it", "in", "after", "by",
+    }
+)  # fmt: skip
+
+
+def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
+    """How many days ``tokens`` say something has lasted, as a range; None if they don't."""
+    found: list[Range] = []
+    for i, token in enumerate(tokens):
+        unit = _DAYS_PER_UNIT.get(token)
+        if unit is None:
+            continue
+        amount = _amount_before(tokens, i)
+        if amount is None:
+            if token not in _PLURAL_ALONE:
+                continue
+            amount = (float(_PLURAL_ALONE[token]), INF)
+        found.append(_modified(tokens, i, (amount[0] * unit, amount[1] * unit)))
+    found.extend(_since(tokens, now.date()))
+    if not found:
+        return None
+    return min(r[0] for r in found), max(r[1] for r in found)
+
+
+def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | None:
+    """How many a day ``tokens`` say ("5 coffees", "a cup or two"), as a range; None if not.
+
+    Amounts next to one of ``count_words`` are added up ("2 coffees and a tea" = 3); a
+    lone number counts only when nothing else does and no time unit follows it.
+    """
+    low = high = 0.0
+    counted = False
+    for i, token in enumerate(tokens):
+        pair = f"{tokens[i - 1]} {token}" if i > 0 else ""
+        if pair in count_words:
+            at = i - 1
+        elif (
+            token in count_words
+            and f"{token} {tokens[i + 1] if i + 1 < len(tokens) else ''}" not in count_words
+        ):
+            at = i
+        else:
+            continue
+        if at >= 2 and tokens[at - 1] == "of" and tokens[at - 2] in count_words:
+            continue  # "3 cups of tea": the tea was counted with the cups
+        amount = _amount_before(tokens, at)
+        if amount is not None:
+            low, high, counted = low + amount[0], high + amount[1], True
+    if not counted:
+        lone = [
+            (i, _number(t))
+            for i, t in enumerate(tokens)
+            if _DECIMAL.match(t) and (i + 1 == len(tokens) or tokens[i + 1] not in _DAYS_PER_UNIT)
+        ]
+        if len(lone) != 1:
+            return None
+        amount = _amount_before(tokens, lone[0][0] + 1)
+        if amount is None:
+            return None
+        low, high = amount
+    if any(tuple(tokens[j : j + len(p)]) == p for p in _PER_WEEK for j in range(len(tokens))):
+        low, high = low / 7, high / 7
+    return low, high
+
+
+def _amount_before(tokens: Sequence[str], end: int) -> Range | None:
+    """The amount that stands just before ``tokens[end]``: "3", "two or three", "a few"."""
+    i = end - 1
+    while i >= 0 and tokens[i] in _FILLERS:
+        i -= 1
+    if i < 0:
+        return None
+    word = tokens[i]
+    if word in _VAGUE:
+        return _VAGUE[word]
+    value = _number(word)
+    if value is None:
+        return None
+    if word in {"a", "an"}:
+        if i > 0 and tokens[i - 1] == "half":  # "half a day"
+            value = 0.5
+        elif not _starts_amount(tokens, i, end):  # "5 coffees a day" is a rate
+            return None
+    elif i > 0 and tokens[i - 1] in _TENS and value < 10:  # "twenty one"
+        value += _NUMBER_WORDS[tokens[i - 1]]
+    elif word == "half" and i >= 3 and tokens[i - 2 : i] == ["and", "a"]:  # "two and a half"
+        whole = _number(tokens[i - 3])
+        value = 0.5 + (whole or 0.0)
+    if i >= 2 and tokens[i - 1] in _RANGE_JOINERS and (other := _number(tokens[i - 2])) is not None:
+        return min(other, value), max(other, value)
+    if end + 2 < len(tokens) + 1 and tokens[end + 1 : end + 2] == ["or"]:  # "a day or two"
+        other = _number(tokens[end + 2]) if end + 2 < len(tokens) else None
+        if other is not None:
+            return min(other, value), max(other, value)
+    return value, value
+
+
+def _starts_amount(tokens: Sequence[str], a_at: int, unit_at: int) -> bool:
+    """Whether "a" in "... a week" is an amount ("for a week") rather than a rate."""
+    if unit_at + 1 < len(tokens) and tokens[unit_at + 1] == "ago":
+        return True
+    return a_at == 0 or tokens[a_at - 1] in _AMOUNT_LEADS
+
+
+def _number(word: str) -> float | None:
+    if _DECIMAL.match(word):
+        return float(word.replace(",", "."))
+    value = _NUMBER_WORDS.get(word)
+    return None if value is None else float(value)
+
+
+def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
+    """Apply "more than", "less than", "about"… found shortly before the amount."""
+    window = " ".join(tokens[max(0, unit_at - 6) : unit_at])
+    low, high = value
+    if re.search(r"\b(more than|over|longer than|at least|upwards of|plus)\b", window):
+        return (low if "at least" in window else low + 1e-6, INF)
+    if re.search(r"\b(less than|under|not even|shorter than|within)\b", window):
+        return 0.0, low - 1e-6
+    if re.search(
+        r"\b(about|around|roughly|approximately|approx|like|maybe|some|almost"
+        r"|nearly|close to|or so|ish)\b",
+        window,
+    ):
+        return low * 0.7, high * 1.15
+    return low, high
+
+
+def _since(tokens: Sequence[str], today: date) -> list[Range]:
+    """Ranges for "since Monday", "since March", "since 2023", "since last week"…"""
+    text = " ".join(tokens)
+    found = [span for phrase, span in _RELATIVE_DAYS.items() if re.search(rf"\b{phrase}\b", text)]
+    dated = bool(_DATED & set(tokens))
+    for i, token in enumerate(tokens):
+        after_since = dated or (i > 0 and tokens[i - 1] in {"since", "from", "in", "last"})
+        if token in _WEEKDAYS and after_since:
+            back = (today.weekday() - _WEEKDAYS[token]) % 7 or 7
+            extra = 7 if i > 0 and tokens[i - 1] == "last" else 0
+            found.append((float(back), float(back + extra)))
+        elif token in _MONTHS and after_since:
+            found.append(_since_month(_MONTHS[token], today))
+        elif after_since and token.isdigit() and 1900 < int(token) <= today.year:
+            start, end = date(int(token), 1, 1), date(int(token), 12, 31)
+            found.append((float(max(0, (today - end).days)), float((today - start).days)))
+    return found
+
+
+def _since_month(month: int, today: date) -> Range:
+    year = today.year if month <= today.month else today.year - 1
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return float(max(0, (today - last).days)), float((today - first).days)

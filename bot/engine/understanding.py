@@ -1,0 +1,374 @@
+"""Typed answers -> a decision: record an option, read it back first, or ask again.
+
+Risk is asymmetric. On a question about a warning sign, text is recorded as a milder answer
+only when it cannot mean anything else: the number, the label, an admin's synonym, or a
+plain "no" ("nope", "no, never", "no, I'm sure"). Text that may describe the sign
+(inability, loss of feeling or function, an episode that passed, a negated sentence) is
+never recorded as milder: it is read back for confirmation or asked again. Doubt records
+"not sure", which counts as yes. Typos are read back, never recorded silently.
+
+What each question understands comes from the flow (labels, synonyms, ranges); the
+English it knows without being told is in ``bot.flow.lexicon``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from rapidfuzz.distance import OSA
+
+from bot.engine.events import Back, Restart, ShowSummary
+from bot.engine.quantities import Range, read_count, read_duration
+from bot.flow import SEVERITY_RANK, Option, Question
+from bot.flow.lexicon import (
+    CLARIFY,
+    CLARIFY_INSIDE,
+    DOUBT_INSIDE,
+    HEDGE_INSIDE,
+    LEAD_NO,
+    LEAD_YES,
+    NEGATORS,
+    NO_HEDGED,
+    NO_STRICT,
+    SAFE_AFTER_NO,
+    UNSURE,
+    YES,
+    YES_INSIDE,
+    canonical,
+    canonical_tokens,
+    describes_sign,
+    negated_at,
+)
+from bot.flow.model import UNSURE_OPTION_IDS
+
+AskReason = Literal[
+    "unclear", "mixed", "negated", "number", "duration", "count", "clarify", "rejected"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a typed answer was understood as.
+
+    ``option_id`` with ``certain``: record it. ``option_id`` without: read it back and
+    record it only when the person confirms. No ``option_id``: ask again, for ``reason``.
+    """
+
+    option_id: str | None = None
+    certain: bool = False
+    reason: AskReason = "unclear"
+
+    @property
+    def asks_again(self) -> bool:
+        """Whether nothing was understood."""
+        return self.option_id is None
+
+
+def _record(option_id: str) -> Reading:
+    return Reading(option_id, certain=True)
+
+
+def _read_back(option_id: str) -> Reading:
+    return Reading(option_id, certain=False)
+
+
+def _ask(reason: AskReason) -> Reading:
+    return Reading(None, reason=reason)
+
+
+class QuestionReader:
+    """Reads typed answers to one question (built once per flow version)."""
+
+    def __init__(self, question: Question):
+        self.question = question
+        self._options = question.options
+        rank = {o.id: SEVERITY_RANK[o.red_flag] for o in question.options}
+        self._rank = rank
+        worst = max(rank.values())
+        self.warning = worst > 0
+        self._unsure = next((o.id for o in question.options if o.id in UNSURE_OPTION_IDS), None)
+        # The answer that reports the sign: what a description of the sign is read back as.
+        self._sign = next(
+            (o.id for o in question.options if rank[o.id] == worst and o.id != self._unsure),
+            None,
+        )
+        self._exact, self._inner = self._vocabulary()
+        self._yes = self._exact.get("yes", Reading()).option_id
+        self._no = self._exact.get("no", Reading()).option_id
+        self._count_words = frozenset(canonical(w) for w in question.count_words)
+
+    def _vocabulary(self) -> tuple[dict[str, Reading], list[tuple[list[str], str]]]:
+        """Whole-answer phrases (admins' words win over built-in ones) and inner phrases."""
+        builtin: dict[str, set[tuple[str, bool]]] = {}
+        written: dict[str, set[str]] = {}
+        for option in self._options:
+            for phrase in (option.label, option.id, option.id.replace("_", " "), *option.synonyms):
+                written.setdefault(canonical(phrase), set()).add(option.id)
+            for phrase, certain in self._builtin_words(option):
+                builtin.setdefault(phrase, set()).add((option.id, certain))
+        exact: dict[str, Reading] = {}
+        for phrase, found in builtin.items():
+            if len({option_id for option_id, _ in found}) == 1:
+                option_id, certain = next(iter(found))
+                exact[phrase] = Reading(option_id, certain=certain)
+        inner: list[tuple[list[str], str]] = []
+        for phrase, ids in written.items():
+            if len(ids) == 1 and phrase:
+                option_id = next(iter(ids))
+                exact[phrase] = _record(option_id)
+                if len(phrase) > 2:
+                    inner.append((phrase.split(), option_id))
+            elif phrase:
+                exact.pop(phrase, None)  # the phrase names several options: never guess
+        inner.sort(key=lambda item: -len(item[0]))
+        return exact, inner
+
+    def _builtin_words(self, option: Option) -> list[tuple[str, bool]]:
+        if option.id == "yes":
+            return [(p, True) for p in YES]
+        if option.id == "no":
+            hedged_certain = not self.warning
+            return [(p, True) for p in NO_STRICT] + [(p, hedged_certain) for p in NO_HEDGED]
+        if option.id in UNSURE_OPTION_IDS:
+            return [(p, True) for p in UNSURE]
+        return []
+
+    def rank(self, option_id: str) -> int:
+        """How severe an option of this question is (0 when it marks no red flag)."""
+        return self._rank.get(option_id, 0)
+
+    # ------------------------------------------------------------------ reading
+    def read(self, text: str, now: datetime) -> Reading:
+        """Understand ``text`` as an answer to this question."""
+        tokens = canonical_tokens(text)
+        if not tokens:
+            return _ask("unclear")
+        phrase = " ".join(tokens)
+        for step in (
+            lambda: self._number(text, tokens),
+            lambda: self._exact.get(phrase),
+            lambda: _ask("clarify") if phrase in CLARIFY else None,
+            lambda: self._doubt(tokens),
+            lambda: self._quantity(tokens, now),
+            lambda: self._lead_yes(tokens),
+            lambda: self._sign_described(tokens),
+            lambda: _ask("clarify") if _contains(tokens, CLARIFY_INSIDE) else None,
+            lambda: self._lead_no(tokens),
+            lambda: self._hedged_no(tokens),
+            lambda: self._phrases_inside(tokens),
+            lambda: self._affirmed(tokens),
+            lambda: self._negated_only(tokens),
+            lambda: self._typo(phrase),
+        ):
+            found = step()
+            if found is not None:
+                return found
+        return _ask(self.question.reads or "unclear")
+
+    def _number(self, text: str, tokens: list[str]) -> Reading | None:
+        stripped = text.strip().rstrip(".)")
+        if len(tokens) != 1 or not stripped.isdigit() or len(stripped) > 2:
+            return None
+        value = int(stripped)
+        by_index = self._options[value - 1].id if 1 <= value <= len(self._options) else None
+        by_count = None
+        if self.question.reads == "count":
+            by_count = self._covering((float(value), float(value)))
+        if by_index and by_count and by_index != by_count:
+            return _ask("number")  # "1": answer 1, or one drink a day?
+        found = by_index or by_count
+        return _record(found) if found else _ask("unclear")
+
+    def _doubt(self, tokens: list[str]) -> Reading | None:
+        if self._unsure is None:
+            return None
+        words = list(tokens)
+        for hedge in HEDGE_INSIDE:  # "not that I know of" is a hedged no, not doubt
+            _blank(words, hedge.split())
+        for i, word in enumerate(words[:-1]):  # "maybe 5 hours": an estimate, not doubt
+            if word in _ESTIMATES and _is_amount(words[i + 1]):
+                words[i] = ""
+        return _record(self._unsure) if _contains(words, DOUBT_INSIDE) else None
+
+    def _quantity(self, tokens: list[str], now: datetime) -> Reading | None:
+        reads = self.question.reads
+        if reads is None:
+            return None
+        found: Range | None
+        if reads == "duration":
+            found = read_duration(tokens, now)
+        else:
+            found = read_count(tokens, self._count_words)
+        if found is None:
+            return None
+        touched = [o for o in self._options if o.has_range and o.overlaps(*found)]
+        if not touched:
+            return _ask(reads)
+        most = max(touched, key=lambda o: self._rank[o.id])
+        if len(touched) > 1:
+            return _read_back(most.id)  # straddles a boundary: never the milder side
+        negated = any(t in NEGATORS for t in tokens) and "even" not in tokens
+        return _read_back(most.id) if negated else _record(most.id)
+
+    def _covering(self, value: Range) -> str | None:
+        return next((o.id for o in self._options if o.has_range and o.covers(*value)), None)
+
+    def _lead_yes(self, tokens: list[str]) -> Reading | None:
+        if tokens[0] not in LEAD_YES or self._yes is None:
+            return None
+        rest = tokens[1:]
+        if rest and rest[0] in LEAD_NO:
+            return _ask("mixed")  # "yeah, no"
+        if rest and _contains(rest, NO_HEDGED):
+            return _ask("mixed")
+        inside = self._options_inside(rest)
+        if not inside or inside == {self._yes}:
+            return _record(self._yes)
+        if len(inside) == 1:
+            other = self.question.option(next(iter(inside)))
+            chosen = self.question.option(self._yes)
+            if (
+                other
+                and chosen
+                and (other.red_flag, other.trigger)
+                == (
+                    chosen.red_flag,
+                    chosen.trigger,
+                )
+            ):
+                return _record(other.id)  # "yes, a nasal spray": the more specific answer
+        return _ask("mixed")
+
+    def _sign_described(self, tokens: list[str]) -> Reading | None:
+        if not self.warning or self._sign is None or not describes_sign(tokens):
+            return None
+        return _read_back(self._sign)
+
+    def _lead_no(self, tokens: list[str]) -> Reading | None:
+        if tokens[0] not in LEAD_NO or self._no is None:
+            return None
+        rest = tokens[1:]
+        if all(t in SAFE_AFTER_NO for t in rest):
+            return _record(self._no)
+        plain, _ = self._matches_inside(tokens)
+        if plain - {self._no}:
+            return _ask("mixed")  # "no, I'm not sleeping well"
+        negators = any(t in NEGATORS for t in rest)
+        return _read_back(self._no) if self.warning or negators else _record(self._no)
+
+    def _hedged_no(self, tokens: list[str]) -> Reading | None:
+        if self._no is None or not _contains(tokens, NO_HEDGED):
+            return None
+        if self._options_inside(tokens) - {self._no}:
+            return _ask("mixed")
+        return _read_back(self._no) if self.warning else _record(self._no)
+
+    def _phrases_inside(self, tokens: list[str]) -> Reading | None:
+        plain, negated = self._matches_inside(tokens)
+        if len(plain) == 1 and not negated:
+            option_id = next(iter(plain))
+            if self.warning or any(t in NEGATORS for t in tokens):
+                return _read_back(option_id)
+            return _record(option_id)
+        if plain or negated:
+            return _ask("negated" if negated and not plain else "mixed")
+        return None
+
+    def _affirmed(self, tokens: list[str]) -> Reading | None:
+        # "I know I do", "well it does": a yes inside a sentence, read back to be sure.
+        if self._yes is None or any(t in NEGATORS for t in tokens):
+            return None
+        return _read_back(self._yes) if _contains(tokens, YES_INSIDE) else None
+
+    def _negated_only(self, tokens: list[str]) -> Reading | None:
+        # "I don't have any weakness": probably no, but only the person can say for sure.
+        if self.warning and self._no is not None and any(t in NEGATORS for t in tokens):
+            return _read_back(self._no)
+        return None
+
+    def _typo(self, phrase: str) -> Reading | None:
+        if len(phrase) < 3:
+            return None
+        limit = 2 if len(phrase) >= 8 else 1
+        best: dict[str, int] = {}
+        for known, reading in self._exact.items():
+            if len(known) < 2 or reading.option_id is None:
+                continue
+            distance = OSA.distance(phrase, known, score_cutoff=limit)
+            if distance <= limit:
+                option_id = reading.option_id
+                best[option_id] = min(distance, best.get(option_id, limit))
+        if not best:
+            return None
+        nearest = min(best.values())
+        closest = [option_id for option_id, d in best.items() if d == nearest]
+        return _read_back(closest[0]) if len(closest) == 1 else None
+
+    # ------------------------------------------------------------------ phrases inside
+    def _options_inside(self, tokens: list[str]) -> set[str]:
+        plain, negated = self._matches_inside(tokens)
+        return plain | negated
+
+    def _matches_inside(self, tokens: list[str]) -> tuple[set[str], set[str]]:
+        """Options whose phrases stand in ``tokens``, split by whether a negation precedes
+        them; a longer phrase hides the shorter ones it covers ("not sleeping well" hides
+        "sleeping well")."""
+        words: list[str | None] = list(tokens)
+        plain: set[str] = set()
+        negated: set[str] = set()
+        for phrase, option_id in self._inner:
+            at = _find(words, phrase)
+            while at is not None:
+                own_negation = phrase[0] in NEGATORS
+                if not own_negation and negated_at(tokens, at):
+                    negated.add(option_id)
+                else:
+                    plain.add(option_id)
+                words[at : at + len(phrase)] = [None] * len(phrase)
+                at = _find(words, phrase)
+        return plain, negated
+
+
+_ESTIMATES = frozenset({"maybe", "perhaps", "possibly"})
+
+
+def _is_amount(word: str) -> bool:
+    return word.replace(".", "").isdigit() or word in {
+        "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+        "ten", "a few", "few", "several", "couple",
+    }  # fmt: skip
+
+
+def _find(words: list[str | None], phrase: list[str]) -> int | None:
+    size = len(phrase)
+    for i in range(len(words) - size + 1):
+        if words[i : i + size] == phrase:
+            return i
+    return None
+
+
+def _contains(tokens: list[str], phrases: frozenset[str]) -> bool:
+    padded = f" {' '.join(t for t in tokens if t)} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def _blank(words: list[str], phrase: list[str]) -> None:
+    at = _find(list(words), phrase)
+    while at is not None:
+        words[at : at + len(phrase)] = [""] * len(phrase)
+        at = _find(list(words), phrase)
+
+
+_COMMAND_WORDS: dict[str, type[Back | Restart | ShowSummary]] = {
+    **dict.fromkeys(("back", "go back", "previous", "previous question", "undo"), Back),
+    **dict.fromkeys(("restart", "start over", "start again", "begin again"), Restart),
+    **dict.fromkeys(("summary", "show summary", "my answers", "show my answers"), ShowSummary),
+}
+
+
+def command_word(text: str) -> Back | Restart | ShowSummary | None:
+    """The event a command typed as plain words asks for ("go back"), if any."""
+    event = _COMMAND_WORDS.get(canonical(text.lstrip().lstrip("/")))
+    return event() if event else None

@@ -1,0 +1,451 @@
+"""The English the flow language understands without being told: yes, no, doubt, negation
+and the words that describe a symptom. The engine reads typed answers with it; the safety
+check uses it to keep admins' synonyms for milder answers free of symptom words.
+
+Every phrase here is in canonical form (see ``canonical_tokens``): lower case, curly
+apostrophes made straight, contractions spelled one way ("can't", "don't", "i'm").
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\d+(?:[.,]\d+)?")
+
+# Spellings of one word, and two-word forms, mapped to one canonical token.
+_SPELLINGS = {
+    "cant": "can't", "cannot": "can't", "dont": "don't", "doesnt": "doesn't",
+    "didnt": "didn't", "isnt": "isn't", "wasnt": "wasn't", "havent": "haven't",
+    "hasnt": "hasn't", "wont": "won't", "wouldnt": "wouldn't", "couldnt": "couldn't",
+    "shouldnt": "shouldn't", "arent": "aren't", "werent": "weren't", "aint": "ain't",
+    "im": "i'm", "ive": "i've", "its": "it's", "thats": "that's", "theres": "there's",
+    "dunno": "don't know", "idk": "i don't know", "ya": "yeah", "yah": "yeah",
+    "ok": "okay", "k": "okay", "u": "you", "r": "are", "cuz": "because", "coz": "because",
+    "havnt": "haven't", "dosent": "doesn't", "dosnt": "doesn't",
+}  # fmt: skip
+_PAIRS = {
+    ("can", "not"): "can't", ("do", "not"): "don't", ("does", "not"): "doesn't",
+    ("did", "not"): "didn't", ("is", "not"): "isn't", ("was", "not"): "wasn't",
+    ("have", "not"): "haven't", ("has", "not"): "hasn't", ("will", "not"): "won't",
+    ("would", "not"): "wouldn't", ("could", "not"): "couldn't", ("are", "not"): "aren't",
+    ("were", "not"): "weren't", ("i", "am"): "i'm", ("i", "have"): "i've",
+    ("it", "is"): "it's", ("that", "is"): "that's",
+}  # fmt: skip
+
+
+_NUMBER_RANGE = re.compile(r"(\d)\s*[-–]\s*(\d)")
+_NUMBER_PLUS = re.compile(r"(\d+)\s*\+")
+
+
+def canonical_tokens(text: str) -> list[str]:
+    """Words of ``text`` in canonical form: "I can not" -> ["i", "can't"]."""
+    text = text.casefold().replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = _NUMBER_PLUS.sub(r"at least \1", _NUMBER_RANGE.sub(r"\1 to \2", text))
+    words: list[str] = []
+    for raw in _WORD.findall(text):
+        for word in _SPELLINGS.get(raw, raw).split():
+            if words and (words[-1], word) in _PAIRS:
+                words[-1] = _PAIRS[(words[-1], word)]
+            else:
+                words.append(word)
+    return words
+
+
+def canonical(text: str) -> str:
+    """``text`` as one canonical phrase."""
+    return " ".join(canonical_tokens(text))
+
+
+def _phrases(*items: str) -> frozenset[str]:
+    return frozenset(canonical(item) for item in items)
+
+
+YES = _phrases(
+    "yes",
+    "y",
+    "yeah",
+    "yea",
+    "yep",
+    "yup",
+    "yes yes",
+    "aye",
+    "sure",
+    "definitely",
+    "absolutely",
+    "certainly",
+    "of course",
+    "indeed",
+    "affirmative",
+    "uh huh",
+    "mhm",
+    "i do",
+    "i have",
+    "i am",
+    "it does",
+    "it is",
+    "i did",
+    "it has",
+    "i was",
+    "it did",
+    "yes i do",
+    "yes it does",
+    "yes i have",
+    "yes i am",
+    "yes it is",
+    "yes i did",
+    "yes it has",
+    "yes please",
+    "yes definitely",
+    "i think so",
+    "i believe so",
+    "probably",
+    "sometimes",
+    "a little",
+    "a bit",
+    "slightly",
+    "kind of",
+    "sort of",
+    "often",
+    "a lot",
+    "all the time",
+    "constantly",
+    "very much",
+    "quite a bit",
+    "yes sometimes",
+    "it has done",
+)
+# A yes inside a sentence without negation ("I know I do").
+YES_INSIDE = _phrases(
+    "i do",
+    "it does",
+    "i have",
+    "it has",
+    "i did",
+    "it did",
+    "i am",
+    "it is",
+    "yes",
+    "i think so",
+    "sometimes",
+    "a little",
+    "a bit",
+    "often",
+    "all the time",
+)
+# A "no" that cannot mean anything else: enough to record the milder answer on a
+# question that asks about a warning sign.
+NO_STRICT = _phrases(
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "never",
+    "not at all",
+    "none",
+    "nothing",
+    "no never",
+    "never ever",
+    "no not at all",
+    "nope never",
+    "no none",
+    "no nothing",
+    "definitely not",
+    "certainly not",
+    "absolutely not",
+    "of course not",
+    "no i'm sure",
+    "no i am sure",
+    "no definitely not",
+    "no absolutely not",
+    "none of these",
+    "none of them",
+    "none of those",
+    "neither",
+    "nothing like that",
+    "no nothing like that",
+    "negative",
+    "i don't",
+    "i haven't",
+    "it doesn't",
+    "it hasn't",
+    "it isn't",
+    "it's not",
+    "i'm not",
+    "i didn't",
+    "it didn't",
+    "i wasn't",
+    "it wasn't",
+    "no i don't",
+    "no i haven't",
+    "no it doesn't",
+    "no it hasn't",
+    "no it isn't",
+    "no it's not",
+    "no i didn't",
+    "no it didn't",
+    "no i'm not",
+    "no i wasn't",
+    "no it wasn't",
+    "nope i don't",
+    "nope it doesn't",
+    "no thanks",
+    "no thank you",
+    "no never had that",
+)
+# A "no" with a hedge or a vague wording: recorded on other questions, but only read back
+# for confirmation on a warning-sign question.
+NO_HEDGED = _phrases(
+    "not really",
+    "not that i know of",
+    "not that i know",
+    "not as far as i know",
+    "as far as i know",
+    "as far as i know no",
+    "not that i'm aware of",
+    "not that i'm aware",
+    "not that i've noticed",
+    "not that i noticed",
+    "i haven't noticed",
+    "haven't noticed",
+    "not noticed",
+    "i don't think so",
+    "don't think so",
+    "i don't believe so",
+    "probably not",
+    "i doubt it",
+    "doubt it",
+    "not particularly",
+    "not especially",
+    "i don't know of any",
+    "not to my knowledge",
+    "not as far as i can tell",
+    "not that i can tell",
+    "i wouldn't say so",
+    "i'm fine",
+    "it's fine",
+    "fine",
+    "all fine",
+    "all good",
+    "it's all good",
+    "nothing wrong",
+    "all normal",
+    "normal",
+    "no problem",
+    "no problems",
+    "no issues",
+    "nothing like that i think",
+    "i don't think i do",
+    "i don't think i have",
+    "i don't think it does",
+    "i don't think it is",
+    "not so far",
+    "not yet",
+)
+UNSURE = _phrases(
+    "not sure",
+    "unsure",
+    "don't know",
+    "i don't know",
+    "no idea",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "not certain",
+    "uncertain",
+    "i'm not sure",
+    "i'm unsure",
+    "can't tell",
+    "i can't tell",
+    "hard to say",
+    "hard to tell",
+    "no clue",
+    "not really sure",
+    "not too sure",
+    "not quite sure",
+    "not 100 sure",
+    "can't say",
+    "i can't say",
+    "could be",
+    "might be",
+    "maybe not",
+    "maybe yes",
+    "who knows",
+    "unclear",
+    "don't remember",
+    "i don't remember",
+    "can't remember",
+    "i can't remember",
+    "not sure really",
+    "i'm not certain",
+    "i guess",
+    "i suppose",
+    "possibly not",
+)
+# Phrases of doubt looked for inside longer answers ("yes, but I'm not sure").
+DOUBT_INSIDE = _phrases(
+    "not sure",
+    "unsure",
+    "don't know",
+    "no idea",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "not certain",
+    "uncertain",
+    "can't tell",
+    "hard to say",
+    "hard to tell",
+    "no clue",
+    "can't say",
+    "could be",
+    "might be",
+    "who knows",
+    "don't remember",
+    "can't remember",
+    "not 100 sure",
+)
+# A hedged "no" inside a longer answer hides the doubt words it contains
+# ("not that I know of" is a hedged no, not "I don't know").
+HEDGE_INSIDE = _phrases(
+    "not that i know of",
+    "not that i know",
+    "as far as i know",
+    "not that i'm aware",
+    "i don't know of any",
+    "not to my knowledge",
+    "as far as i can tell",
+)
+
+LEAD_YES = frozenset({"yes", "yeah", "yea", "yep", "yup", "aye", "definitely", "absolutely"})
+LEAD_NO = frozenset({"no", "nope", "nah", "never", "none", "nothing", "neither"})
+# Words that may follow a leading "no" without changing it: "no, I'm sure", "nope, never",
+# "no it doesn't", "no, just the twitch".
+SAFE_AFTER_NO = frozenset(
+    {
+        "no", "nope", "not", "never", "none", "nothing", "at", "all", "i", "i'm", "it",
+        "it's", "sure", "definitely", "certainly", "absolutely", "really", "thanks", "thank",
+        "you", "don't", "doesn't", "didn't", "haven't", "hasn't", "isn't", "wasn't", "ever",
+        "fine", "good", "okay", "just", "only", "the", "a", "that", "twitch", "twitching",
+        "twitches", "positive", "100", "of", "these", "them", "those", "like", "way",
+    }
+)  # fmt: skip
+
+NEGATORS = frozenset(
+    {
+        "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without",
+        "hardly", "barely", "scarcely", "don't", "doesn't", "didn't", "isn't", "wasn't",
+        "haven't", "hasn't", "won't", "wouldn't", "couldn't", "can't", "aren't", "weren't",
+        "shouldn't", "ain't", "unable", "lack", "lacking",
+    }
+)  # fmt: skip
+# Words that say a sign is there however the sentence is built: inability, or an episode
+# that came and went (the emergency screen asks about those too).
+INABILITY = frozenset(
+    {
+        "can't", "couldn't", "unable", "won't", "struggle", "struggling", "struggles",
+        "struggled", "incapable",
+    }
+)  # fmt: skip
+PAST_EPISODE = frozenset(
+    {
+        "anymore", "went", "gone", "passed", "earlier", "yesterday", "briefly", "stopped",
+        "came", "once", "twice", "used", "wore", "minutes", "lasted", "ago", "morning",
+    }
+)  # fmt: skip
+# Words naming a sign or a change: present unless negated ("no weakness" is a denial).
+SIGN_WORDS = frozenset(
+    {
+        "trouble", "difficult", "difficulty", "hard", "harder", "problem", "problems",
+        "lost", "lose", "losing", "loss", "numb", "numbness", "weak", "weaker", "weakness",
+        "droop", "drooping", "droops", "droopy", "drooped", "sag", "sagging", "sags", "saggy",
+        "tingle", "tingling", "tingly", "dead", "slur", "slurred", "slurring", "paralysed",
+        "paralyzed", "paralysis", "stiff", "heavy", "clumsy", "choke", "choking", "chokes",
+        "reduced", "worse", "crooked", "lopsided", "blurry", "blurred", "double", "dizzy",
+        "fell", "falling", "dropping", "slack", "weird", "strange", "odd", "funny", "spreads",
+        "spreading", "spread", "spreaded", "less", "uneven",
+    }
+)  # fmt: skip
+# Words naming a function: a sign when negated ("not much feeling", "doesn't close").
+FUNCTION_WORDS = frozenset(
+    {
+        "feel", "feeling", "feelings", "sensation", "move", "moving", "movement", "close",
+        "closing", "closes", "shut", "shuts", "swallow", "swallowing", "speak", "speaking",
+        "talk", "talking", "walk", "walking", "grip", "smile", "smiling", "able", "see",
+        "seeing", "work", "working", "works", "blink", "blinking", "raise", "lift",
+    }
+)  # fmt: skip
+# The person asks what the question means rather than answering it.
+CLARIFY = _phrases(
+    "what do you mean",
+    "what does that mean",
+    "don't understand",
+    "i don't get it",
+    "what",
+    "huh",
+    "pardon",
+    "explain",
+    "meaning",
+    "what is that",
+    "what's that",
+    "what do you mean by that",
+    "i don't know what you mean",
+    "sorry what",
+)
+CLARIFY_INSIDE = _phrases(
+    "what do you mean",
+    "what does that mean",
+    "don't understand",
+    "i don't get it",
+    "don't know what you mean",
+    "what is meant",
+)
+# Short answers that accept a read-back ("I understood: No. Is that right?").
+CONFIRM_CLEAR = _phrases(
+    "that's right",
+    "that is right",
+    "correct",
+    "that's correct",
+    "exactly",
+    "right",
+    "yes that's right",
+    "yes correct",
+    "yes that's correct",
+    "confirm",
+    "confirmed",
+    "yes right",
+    "spot on",
+)
+CONFIRM_SHORT = _phrases("yes", "y", "yeah", "yep", "yup", "okay", "sure", "yes please")
+REJECT = _phrases(
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "wrong",
+    "not right",
+    "that's wrong",
+    "that's not right",
+    "incorrect",
+    "no that's wrong",
+    "no that's not right",
+    "not quite",
+    "no wrong",
+)
+
+
+def negated_at(tokens: list[str], index: int, reach: int = 3) -> bool:
+    """Whether a negating word stands shortly before ``tokens[index]``."""
+    return any(t in NEGATORS for t in tokens[max(0, index - reach) : index])
+
+
+def describes_sign(tokens: list[str]) -> bool:
+    """Whether the words may describe a warning sign being there: inability, an episode
+    that came and went, a sign named without negation, or a function negated."""
+    for i, token in enumerate(tokens):
+        if token in INABILITY or token in PAST_EPISODE:
+            return True
+        if token in SIGN_WORDS and not negated_at(tokens, i):
+            return True
+        if token in FUNCTION_WORDS and negated_at(tokens, i):
+            return True
+    return False
