@@ -46,9 +46,20 @@ def test_not_sure_on_the_emergency_screen_counts_as_yes(walker):
 def test_urgent_warning_sign_leads_to_see_a_doctor_soon(walker):
     walker.start()
     walker.say("yes", "no", "no", "yes")  # consent, emergency screen, weakness, drooping=yes
-    reply = walker.say(*NO_WARNINGS[3:], "days", *NO_TRIGGERS)
+    walker.say(*NO_WARNINGS[3:])
+    assert walker.state == "sudden_onset"  # asked only after an urgent sign
+    reply = walker.say("gradually", "days", *NO_TRIGGERS)
     assert walker.state == "see_doctor_soon" and reply.ended
     assert "Part of the face drooping: Yes" in reply.messages[0].text
+
+
+def test_an_urgent_sign_that_came_on_suddenly_means_calling_emergency_services(walker):
+    walker.start()
+    walker.say("yes", "no", "no", "yes", *NO_WARNINGS[3:])
+    walker.say("it came on within minutes, I think on Monday")  # read back: one tap
+    assert walker.session.pending == "yes"
+    reply = walker.say("correct")
+    assert walker.state == "emergency" and reply.ended
 
 
 def test_an_urgent_sign_is_acted_on_at_once_and_the_check_goes_on(walker):
@@ -113,14 +124,14 @@ def test_red_flags_escalate_and_never_de_escalate(walker):
     walker.start()
     walker.say("yes", "no", "yes")  # face weakness: urgent
     walker.say(*NO_WARNINGS[2:8], "yes", "yes", "no")  # later routine signs
-    walker.say("Two weeks or more", *NO_TRIGGERS)
+    walker.say("no", "Two weeks or more", *NO_TRIGGERS)
     assert walker.state == "see_doctor_soon"
     assert walker.session.worst_red_flag == "urgent"
 
 
 def test_doctor_outcomes_give_trigger_tips_under_meanwhile(walker):
     walker.start()
-    walker.say("yes", "no", "yes", *NO_WARNINGS[2:], "days")
+    walker.say("yes", "no", "yes", *NO_WARNINGS[2:], "no", "days")
     reply = walker.say("yes", *NO_TRIGGERS[1:])
     text = reply.messages[0].text
     assert walker.state == "see_doctor_soon"
@@ -129,7 +140,7 @@ def test_doctor_outcomes_give_trigger_tips_under_meanwhile(walker):
 
 def test_doctor_outcomes_without_triggers_have_no_trigger_heading(walker):
     walker.start()
-    walker.say("yes", "no", "yes", *NO_WARNINGS[2:], "days", *NO_TRIGGERS)
+    walker.say("yes", "no", "yes", *NO_WARNINGS[2:], "no", "days", *NO_TRIGGERS)
     text = walker.reply.messages[0].text
     assert "Meanwhile" not in text and "trigger" not in text.lower()
 

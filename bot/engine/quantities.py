@@ -17,7 +17,7 @@ from datetime import date, datetime
 Range = tuple[float, float]
 INF = float("inf")
 
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "zero": 0, "no": 0, "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3,
     "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -46,11 +46,16 @@ _RELATIVE_DAYS = {
     "this month": (0.0, 31.0), "last month": (28.0, 62.0), "this year": (0.0, 365.0),
     "last year": (365.0, 730.0), "christmas": (0.0, 365.0), "the summer": (0.0, 365.0),
 }  # fmt: skip
+# Words that may follow a lone count: "4 a day", "3 per day", "2 or 3".
+_RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "daily", "or", "to", "and"})
+_FUTURE = frozenset({"tomorrow", "next", "soon"})
 _DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 _PER_WEEK = (("a", "week"), ("per", "week"), ("each", "week"), ("every", "week"), ("weekly",))
 _RANGE_JOINERS = frozenset({"or", "to", "and"})
-_FILLERS = frozenset({"of", "whole", "full", "more", "big", "good", "long", "odd"})
+_FILLERS = frozenset(
+    {"of", "whole", "full", "more", "big", "good", "long", "odd", "double", "large", "small"}
+)
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty"})
 # Words after which "a week" is an amount of time, not a rate ("coffees a day").
 _AMOUNT_LEADS = frozenset(
@@ -67,6 +72,7 @@ _AMOUNT_LEADS = frozenset(
 def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
     """How many days ``tokens`` say something has lasted, as a range; None if they don't."""
     found: list[Range] = []
+    last_unit = None
     for i, token in enumerate(tokens):
         unit = _DAYS_PER_UNIT.get(token)
         if unit is None:
@@ -77,10 +83,22 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
                 continue
             amount = (float(_PLURAL_ALONE[token]), INF)
         found.append(_modified(tokens, i, (amount[0] * unit, amount[1] * unit)))
+        last_unit = unit
+    if last_unit is not None:  # "12 days. no wait, 16": a bare number in the same unit
+        for i, token in enumerate(tokens):
+            value = _number(token) if _DECIMAL.match(token) else None
+            unit_follows = i + 1 < len(tokens) and tokens[i + 1] in _DAYS_PER_UNIT
+            if value is not None and not unit_follows and not _in_range_phrase(tokens, i):
+                found.append((value * last_unit, value * last_unit))
     found.extend(_since(tokens, now.date()))
     if not found:
         return None
-    return min(r[0] for r in found), max(r[1] for r in found)
+    low, high = min(r[0] for r in found), max(r[1] for r in found)
+    if _FUTURE & set(tokens) or any(
+        a == "on" and b in _WEEKDAYS for a, b in zip(tokens, tokens[1:], strict=False)
+    ):  # "a fortnight on Sunday": not yet that long
+        low = max(0.0, low - 7)
+    return low, high
 
 
 def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | None:
@@ -111,7 +129,7 @@ def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | No
         lone = [
             (i, _number(t))
             for i, t in enumerate(tokens)
-            if _DECIMAL.match(t) and (i + 1 == len(tokens) or tokens[i + 1] not in _DAYS_PER_UNIT)
+            if _DECIMAL.match(t) and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS)
         ]
         if len(lone) != 1:
             return None
@@ -143,7 +161,7 @@ def _amount_before(tokens: Sequence[str], end: int) -> Range | None:
         elif not _starts_amount(tokens, i, end):  # "5 coffees a day" is a rate
             return None
     elif i > 0 and tokens[i - 1] in _TENS and value < 10:  # "twenty one"
-        value += _NUMBER_WORDS[tokens[i - 1]]
+        value += NUMBER_WORDS[tokens[i - 1]]
     elif word == "half" and i >= 3 and tokens[i - 2 : i] == ["and", "a"]:  # "two and a half"
         whole = _number(tokens[i - 3])
         value = 0.5 + (whole or 0.0)
@@ -156,6 +174,15 @@ def _amount_before(tokens: Sequence[str], end: int) -> Range | None:
     return value, value
 
 
+def _in_range_phrase(tokens: Sequence[str], i: int) -> bool:
+    """Whether the number at ``i`` is the first of "2 or 3 weeks" (read with its unit)."""
+    return (
+        i + 2 < len(tokens)
+        and tokens[i + 1] in _RANGE_JOINERS
+        and bool(_DECIMAL.match(tokens[i + 2]) or tokens[i + 2] in NUMBER_WORDS)
+    )
+
+
 def _starts_amount(tokens: Sequence[str], a_at: int, unit_at: int) -> bool:
     """Whether "a" in "... a week" is an amount ("for a week") rather than a rate."""
     if unit_at + 1 < len(tokens) and tokens[unit_at + 1] == "ago":
@@ -166,7 +193,7 @@ def _starts_amount(tokens: Sequence[str], a_at: int, unit_at: int) -> bool:
 def _number(word: str) -> float | None:
     if _DECIMAL.match(word):
         return float(word.replace(",", "."))
-    value = _NUMBER_WORDS.get(word)
+    value = NUMBER_WORDS.get(word)
     return None if value is None else float(value)
 
 
@@ -176,7 +203,9 @@ def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
     low, high = value
     if re.search(r"\b(more than|over|longer than|at least|upwards of|plus)\b", window):
         return (low if "at least" in window else low + 1e-6, INF)
-    if re.search(r"\b(less than|under|not even|shorter than|within)\b", window):
+    if re.search(r"\b(less than|under|not even|shorter than|within)\b", window) or (
+        "yet" in tokens and re.search(r"\b(not|hasn't|haven't|isn't)\b", window)
+    ):  # "it's not been two weeks yet"
         return 0.0, low - 1e-6
     if re.search(
         r"\b(about|around|roughly|approximately|approx|like|maybe|some|almost"
@@ -198,7 +227,7 @@ def _since(tokens: Sequence[str], today: date) -> list[Range]:
             back = (today.weekday() - _WEEKDAYS[token]) % 7 or 7
             extra = 7 if i > 0 and tokens[i - 1] == "last" else 0
             found.append((float(back), float(back + extra)))
-        elif token in _MONTHS and after_since:
+        elif token in _MONTHS:  # "since March", "all through October": it was there then
             found.append(_since_month(_MONTHS[token], today))
         elif after_since and token.isdigit() and 1900 < int(token) <= today.year:
             start, end = date(int(token), 1, 1), date(int(token), 12, 31)

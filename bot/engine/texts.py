@@ -40,6 +40,8 @@ _ASK_AGAIN = {
     "also type a number, like “2 cups a day”.",
     "clarify": "Here is what I'm asking about:",
     "rejected": "OK, I haven't recorded that.",
+    "when": "This question also counts signs that came and went recently, so I haven't "
+    "recorded anything.",
 }
 
 

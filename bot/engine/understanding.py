@@ -20,14 +20,16 @@ from typing import Literal
 from rapidfuzz.distance import OSA
 
 from bot.engine.events import Back, Restart, ShowSummary
-from bot.engine.quantities import Range, read_count, read_duration
+from bot.engine.quantities import NUMBER_WORDS, Range, read_count, read_duration
 from bot.flow import SEVERITY_RANK, Option, Question
 from bot.flow.lexicon import (
     CLARIFY,
     CLARIFY_INSIDE,
+    CLAUSE_BREAKS,
     DOUBT_INSIDE,
     HEDGE_INSIDE,
     LEAD_NO,
+    ANSWER_NO,
     LEAD_YES,
     NEGATORS,
     NO_HEDGED,
@@ -38,13 +40,15 @@ from bot.flow.lexicon import (
     YES_INSIDE,
     canonical,
     canonical_tokens,
+    NOW_WORDS,
     describes_sign,
+    has_double_negation,
     negated_at,
 )
 from bot.flow.model import UNSURE_OPTION_IDS
 
 AskReason = Literal[
-    "unclear", "mixed", "negated", "number", "duration", "count", "clarify", "rejected"
+    "unclear", "mixed", "negated", "number", "duration", "count", "clarify", "rejected", "when"
 ]
 
 
@@ -149,11 +153,14 @@ class QuestionReader:
         for step in (
             lambda: self._number(text, tokens),
             lambda: self._exact.get(phrase),
+            lambda: self._number_word(tokens),
             lambda: _ask("clarify") if phrase in CLARIFY else None,
             lambda: self._doubt(tokens),
             lambda: self._quantity(tokens, now),
             lambda: self._lead_yes(tokens),
             lambda: self._sign_described(tokens),
+            lambda: _ask("negated") if has_double_negation(tokens) else None,
+            lambda: self._only_now(tokens),
             lambda: _ask("clarify") if _contains(tokens, CLARIFY_INSIDE) else None,
             lambda: self._lead_no(tokens),
             lambda: self._hedged_no(tokens),
@@ -181,6 +188,14 @@ class QuestionReader:
         found = by_index or by_count
         return _record(found) if found else _ask("unclear")
 
+    def _number_word(self, tokens: list[str]) -> Reading | None:
+        # "six" asked how many a day
+        if self.question.reads != "count" or len(tokens) != 1:
+            return None
+        value = NUMBER_WORDS.get(tokens[0])
+        found = self._covering((float(value), float(value))) if value is not None else None
+        return _record(found) if found else None
+
     def _doubt(self, tokens: list[str]) -> Reading | None:
         if self._unsure is None:
             return None
@@ -190,7 +205,17 @@ class QuestionReader:
         for i, word in enumerate(words[:-1]):  # "maybe 5 hours": an estimate, not doubt
             if word in _ESTIMATES and _is_amount(words[i + 1]):
                 words[i] = ""
-        return _record(self._unsure) if _contains(words, DOUBT_INSIDE) else None
+        if not _contains(words, DOUBT_INSIDE):
+            return None
+        unobserved = self._unobserved_inside(tokens)
+        if unobserved is not None:  # "I sleep alone, so no idea": nobody could tell
+            return _read_back(unobserved)
+        return _record(self._unsure)
+
+    def _unobserved_inside(self, tokens: list[str]) -> str | None:
+        plain, _ = self._matches_inside(tokens)
+        found = [o.id for o in self._options if o.unobserved and o.id in plain]
+        return found[0] if found else None
 
     def _quantity(self, tokens: list[str], now: datetime) -> Reading | None:
         reads = self.question.reads
@@ -209,8 +234,10 @@ class QuestionReader:
         most = max(touched, key=lambda o: self._rank[o.id])
         if len(touched) > 1:
             return _read_back(most.id)  # straddles a boundary: never the milder side
+        if reads == "count" and CLAUSE_BREAKS & set(tokens):
+            return _ask("count")  # "I used to drink 6 a day but now none"
         negated = any(t in NEGATORS for t in tokens) and "even" not in tokens
-        return _read_back(most.id) if negated else _record(most.id)
+        return _read_back(most.id) if negated and self.warning else _record(most.id)
 
     def _covering(self, value: Range) -> str | None:
         return next((o.id for o in self._options if o.has_range and o.covers(*value)), None)
@@ -244,7 +271,16 @@ class QuestionReader:
     def _sign_described(self, tokens: list[str]) -> Reading | None:
         if not self.warning or self._sign is None or not describes_sign(tokens):
             return None
+        if tokens[0] in ANSWER_NO:
+            return _ask("mixed")  # "no, I can't close it": the words disagree
         return _read_back(self._sign)
+
+    def _only_now(self, tokens: list[str]) -> Reading | None:
+        # "not right now", "I'm fine now": the question may count earlier episodes too.
+        if not self.warning or not NOW_WORDS & set(tokens):
+            return None
+        negated = any(t in NEGATORS for t in tokens) or _contains(tokens, NO_HEDGED)
+        return _ask("when") if negated else None
 
     def _lead_no(self, tokens: list[str]) -> Reading | None:
         if tokens[0] not in LEAD_NO or self._no is None:
@@ -252,6 +288,8 @@ class QuestionReader:
         rest = tokens[1:]
         if all(t in SAFE_AFTER_NO for t in rest):
             return _record(self._no)
+        if LEAD_YES & set(rest) or _contains(rest, _AFFIRMING):
+            return _ask("mixed")  # "nah yeah", "no it does"
         plain, _ = self._matches_inside(tokens)
         if plain - {self._no}:
             return _ask("mixed")  # "no, I'm not sleeping well"
@@ -261,9 +299,19 @@ class QuestionReader:
     def _hedged_no(self, tokens: list[str]) -> Reading | None:
         if self._no is None or not _contains(tokens, NO_HEDGED):
             return None
-        if self._options_inside(tokens) - {self._no}:
+        inside = self._options_inside(tokens)
+        if inside - {self._no}:
             return _ask("mixed")
-        return _read_back(self._no) if self.warning else _record(self._no)
+        if not self.warning:
+            return _record(self._no)
+        if inside:  # "I've been told it doesn't": the answer's own words
+            return _read_back(self._no)
+        rest = list(tokens)
+        for hedge in sorted(NO_HEDGED, key=len, reverse=True):
+            _blank(rest, hedge.split())
+        if any(t and t not in SAFE_AFTER_NO for t in rest):
+            return _ask("mixed")  # "not really, it was only for a day"
+        return _read_back(self._no)
 
     def _phrases_inside(self, tokens: list[str]) -> Reading | None:
         plain, negated = self._matches_inside(tokens)
@@ -315,30 +363,31 @@ class QuestionReader:
         """Options whose phrases stand in ``tokens``, split by whether a negation precedes
         them; a longer phrase hides the shorter ones it covers ("not sleeping well" hides
         "sleeping well")."""
-        words: list[str | None] = list(tokens)
-        plain: set[str] = set()
-        negated: set[str] = set()
+        spans: list[tuple[int, int, str, bool]] = []
         for phrase, option_id in self._inner:
-            at = _find(words, phrase)
-            while at is not None:
-                own_negation = phrase[0] in NEGATORS
-                if not own_negation and negated_at(tokens, at):
-                    negated.add(option_id)
-                else:
-                    plain.add(option_id)
-                words[at : at + len(phrase)] = [None] * len(phrase)
-                at = _find(words, phrase)
-        return plain, negated
+            size = len(phrase)
+            for at in range(len(tokens) - size + 1):
+                if tokens[at : at + size] == phrase:
+                    own_negation = phrase[0] in NEGATORS
+                    negated = not own_negation and negated_at(tokens, at) is not None
+                    spans.append((at, at + size, option_id, negated))
+        plain: set[str] = set()
+        negated_ids: set[str] = set()
+        for start, end, option_id, negated in spans:
+            covered = any(
+                s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in spans
+            )
+            if not covered:
+                (negated_ids if negated else plain).add(option_id)
+        return plain, negated_ids
 
 
 _ESTIMATES = frozenset({"maybe", "perhaps", "possibly"})
+_AFFIRMING = frozenset({"it does", "i do", "i have", "it has", "i am", "it is", "i did"})
 
 
 def _is_amount(word: str) -> bool:
-    return word.replace(".", "").isdigit() or word in {
-        "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-        "ten", "a few", "few", "several", "couple",
-    }  # fmt: skip
+    return word.replace(".", "").isdigit() or word in NUMBER_WORDS or word in {"few", "several"}
 
 
 def _find(words: list[str | None], phrase: list[str]) -> int | None:

@@ -21,7 +21,8 @@ _SPELLINGS = {
     "im": "i'm", "ive": "i've", "its": "it's", "thats": "that's", "theres": "there's",
     "dunno": "don't know", "idk": "i don't know", "ya": "yeah", "yah": "yeah",
     "ok": "okay", "k": "okay", "u": "you", "r": "are", "cuz": "because", "coz": "because",
-    "havnt": "haven't", "dosent": "doesn't", "dosnt": "doesn't",
+    "havnt": "haven't", "dosent": "doesn't", "dosnt": "doesn't", "nothings": "nothing's",
+    "nobodys": "nobody's", "noone": "nobody", "kinda": "kind of", "sorta": "sort of",
 }  # fmt: skip
 _PAIRS = {
     ("can", "not"): "can't", ("do", "not"): "don't", ("does", "not"): "doesn't",
@@ -29,7 +30,8 @@ _PAIRS = {
     ("have", "not"): "haven't", ("has", "not"): "hasn't", ("will", "not"): "won't",
     ("would", "not"): "wouldn't", ("could", "not"): "couldn't", ("are", "not"): "aren't",
     ("were", "not"): "weren't", ("i", "am"): "i'm", ("i", "have"): "i've",
-    ("it", "is"): "it's", ("that", "is"): "that's",
+    ("it", "is"): "it's", ("that", "is"): "that's", ("no", "one"): "nobody",
+    ("no", "one's"): "nobody's",
 }  # fmt: skip
 
 
@@ -60,392 +62,199 @@ def _phrases(*items: str) -> frozenset[str]:
     return frozenset(canonical(item) for item in items)
 
 
+# fmt: off
 YES = _phrases(
-    "yes",
-    "y",
-    "yeah",
-    "yea",
-    "yep",
-    "yup",
-    "yes yes",
-    "aye",
-    "sure",
-    "definitely",
-    "absolutely",
-    "certainly",
-    "of course",
-    "indeed",
-    "affirmative",
-    "uh huh",
-    "mhm",
-    "i do",
-    "i have",
-    "i am",
-    "it does",
-    "it is",
-    "i did",
-    "it has",
-    "i was",
-    "it did",
-    "yes i do",
-    "yes it does",
-    "yes i have",
-    "yes i am",
-    "yes it is",
-    "yes i did",
-    "yes it has",
-    "yes please",
-    "yes definitely",
-    "i think so",
-    "i believe so",
-    "probably",
-    "sometimes",
-    "a little",
-    "a bit",
-    "slightly",
-    "kind of",
-    "sort of",
-    "often",
-    "a lot",
-    "all the time",
-    "constantly",
-    "very much",
-    "quite a bit",
-    "yes sometimes",
-    "it has done",
+    "yes", "y", "yeah", "yea", "yep", "yup", "yes yes", "aye", "sure", "definitely",
+    "absolutely", "certainly", "of course", "indeed", "affirmative", "uh huh", "mhm",
+    "i do", "i have", "i am", "it does", "it is", "i did", "it has", "i was", "it did",
+    "yes i do", "yes it does", "yes i have", "yes i am", "yes it is", "yes i did",
+    "yes it has", "yes please", "yes definitely", "i think so", "i believe so", "probably",
+    "sometimes", "a little", "a bit", "slightly", "kind of", "sort of", "often", "a lot",
+    "all the time", "constantly", "very much", "quite a bit", "yes sometimes", "it has done",
+    "i reckon so", "reckon so", "yeah kind of", "i'd say so", "think so", "yes i think so",
 )
 # A yes inside a sentence without negation ("I know I do").
 YES_INSIDE = _phrases(
-    "i do",
-    "it does",
-    "i have",
-    "it has",
-    "i did",
-    "it did",
-    "i am",
-    "it is",
-    "yes",
-    "i think so",
-    "sometimes",
-    "a little",
-    "a bit",
-    "often",
-    "all the time",
+    "i do", "it does", "i have", "it has", "i did", "it did", "yes",
+    "i think so", "sometimes", "a little", "a bit", "often", "all the time",
 )
 # A "no" that cannot mean anything else: enough to record the milder answer on a
 # question that asks about a warning sign.
 NO_STRICT = _phrases(
-    "no",
-    "n",
-    "nope",
-    "nah",
-    "never",
-    "not at all",
-    "none",
-    "nothing",
-    "no never",
-    "never ever",
-    "no not at all",
-    "nope never",
-    "no none",
-    "no nothing",
-    "definitely not",
-    "certainly not",
-    "absolutely not",
-    "of course not",
-    "no i'm sure",
-    "no i am sure",
-    "no definitely not",
-    "no absolutely not",
-    "none of these",
-    "none of them",
-    "none of those",
-    "neither",
-    "nothing like that",
-    "no nothing like that",
-    "negative",
-    "i don't",
-    "i haven't",
-    "it doesn't",
-    "it hasn't",
-    "it isn't",
-    "it's not",
-    "i'm not",
-    "i didn't",
-    "it didn't",
-    "i wasn't",
-    "it wasn't",
-    "no i don't",
-    "no i haven't",
-    "no it doesn't",
-    "no it hasn't",
-    "no it isn't",
-    "no it's not",
-    "no i didn't",
-    "no it didn't",
-    "no i'm not",
-    "no i wasn't",
-    "no it wasn't",
-    "nope i don't",
-    "nope it doesn't",
-    "no thanks",
-    "no thank you",
-    "no never had that",
+    "no", "n", "nope", "nah", "never", "not at all", "none", "nothing", "no never",
+    "never ever", "no not at all", "nope never", "no none", "no nothing", "definitely not",
+    "certainly not", "absolutely not", "of course not", "no i'm sure", "no i am sure",
+    "no definitely not", "no absolutely not", "none of these", "none of them",
+    "none of those", "neither", "nothing like that", "no nothing like that", "negative",
+    "i don't", "i haven't", "i'm not", "i didn't", "i wasn't", "no i don't", "no i haven't",
+    "no it doesn't", "no it hasn't", "no it isn't", "no it's not", "no i didn't",
+    "no it didn't", "no i'm not", "no i wasn't", "no it wasn't", "nope i don't",
+    "nope it doesn't", "no thanks", "no thank you", "no never had that",
 )
 # A "no" with a hedge or a vague wording: recorded on other questions, but only read back
 # for confirmation on a warning-sign question.
 NO_HEDGED = _phrases(
-    "not really",
-    "not that i know of",
-    "not that i know",
-    "not as far as i know",
-    "as far as i know",
-    "as far as i know no",
-    "not that i'm aware of",
-    "not that i'm aware",
-    "not that i've noticed",
-    "not that i noticed",
-    "i haven't noticed",
-    "haven't noticed",
-    "not noticed",
-    "i don't think so",
-    "don't think so",
-    "i don't believe so",
-    "probably not",
-    "i doubt it",
-    "doubt it",
-    "not particularly",
-    "not especially",
-    "i don't know of any",
-    "not to my knowledge",
-    "not as far as i can tell",
-    "not that i can tell",
-    "i wouldn't say so",
-    "i'm fine",
-    "it's fine",
-    "fine",
-    "all fine",
-    "all good",
-    "it's all good",
-    "nothing wrong",
-    "all normal",
-    "normal",
-    "no problem",
-    "no problems",
-    "no issues",
-    "nothing like that i think",
-    "i don't think i do",
-    "i don't think i have",
-    "i don't think it does",
-    "i don't think it is",
-    "not so far",
-    "not yet",
+    "not really", "not that i know of", "not that i know", "not as far as i know",
+    "as far as i know", "as far as i know no", "not that i'm aware of", "not that i'm aware",
+    "not that i've noticed", "not that i noticed", "i haven't noticed", "haven't noticed",
+    "not noticed", "i don't think so", "don't think so", "i don't believe so",
+    "probably not", "i doubt it", "doubt it", "not particularly", "not especially",
+    "i don't know of any", "not to my knowledge", "not as far as i can tell",
+    "not that i can tell", "i wouldn't say so", "i'm fine", "it's fine", "fine",
+    "all fine", "all good", "it's all good", "nothing wrong", "all normal", "normal",
+    "no problem", "no problems", "no issues", "nothing like that i think",
+    "i don't think i do", "i don't think i have", "i don't think it does",
+    "i don't think it is", "not so far", "not yet", "it doesn't", "it hasn't", "it isn't",
+    "it's not", "it didn't", "it wasn't",
 )
 UNSURE = _phrases(
-    "not sure",
-    "unsure",
-    "don't know",
-    "i don't know",
-    "no idea",
-    "maybe",
-    "perhaps",
-    "possibly",
-    "not certain",
-    "uncertain",
-    "i'm not sure",
-    "i'm unsure",
-    "can't tell",
-    "i can't tell",
-    "hard to say",
-    "hard to tell",
-    "no clue",
-    "not really sure",
-    "not too sure",
-    "not quite sure",
-    "not 100 sure",
-    "can't say",
-    "i can't say",
-    "could be",
-    "might be",
-    "maybe not",
-    "maybe yes",
-    "who knows",
-    "unclear",
-    "don't remember",
-    "i don't remember",
-    "can't remember",
-    "i can't remember",
-    "not sure really",
-    "i'm not certain",
-    "i guess",
-    "i suppose",
-    "possibly not",
+    "not sure", "unsure", "don't know", "i don't know", "no idea", "maybe", "perhaps",
+    "possibly", "not certain", "uncertain", "i'm not sure", "i'm unsure", "can't tell",
+    "i can't tell", "hard to say", "hard to tell", "no clue", "not really sure",
+    "not too sure", "not quite sure", "not 100 sure", "can't say", "i can't say",
+    "could be", "might be", "maybe not", "maybe yes", "who knows", "unclear",
+    "don't remember", "i don't remember", "can't remember", "i can't remember",
+    "not sure really", "i'm not certain", "i guess", "i suppose", "possibly not",
+    "not at all sure", "not sure at all", "haven't tried", "not tried", "never tried",
+    "haven't checked", "not checked", "never checked",
 )
 # Phrases of doubt looked for inside longer answers ("yes, but I'm not sure").
 DOUBT_INSIDE = _phrases(
-    "not sure",
-    "unsure",
-    "don't know",
-    "no idea",
-    "maybe",
-    "perhaps",
-    "possibly",
-    "not certain",
-    "uncertain",
-    "can't tell",
-    "hard to say",
-    "hard to tell",
-    "no clue",
-    "can't say",
-    "could be",
-    "might be",
-    "who knows",
-    "don't remember",
-    "can't remember",
-    "not 100 sure",
+    "not sure", "unsure", "don't know", "no idea", "maybe", "perhaps", "possibly",
+    "not certain", "uncertain", "can't tell", "hard to say", "hard to tell", "no clue",
+    "can't say", "could be", "might be", "who knows", "don't remember", "can't remember",
+    "not 100 sure", "not at all sure", "not sure at all", "haven't tried", "not tried",
+    "never tried", "haven't checked", "not checked", "never checked",
 )
 # A hedged "no" inside a longer answer hides the doubt words it contains
 # ("not that I know of" is a hedged no, not "I don't know").
 HEDGE_INSIDE = _phrases(
-    "not that i know of",
-    "not that i know",
-    "as far as i know",
-    "not that i'm aware",
-    "i don't know of any",
-    "not to my knowledge",
-    "as far as i can tell",
+    "not that i know of", "not that i know", "as far as i know", "not that i'm aware",
+    "i don't know of any", "not to my knowledge", "as far as i can tell",
+    "can't say i'm not", "can't say i don't", "can't say i haven't", "can't say it isn't",
 )
 
 LEAD_YES = frozenset({"yes", "yeah", "yea", "yep", "yup", "aye", "definitely", "absolutely"})
 LEAD_NO = frozenset({"no", "nope", "nah", "never", "none", "nothing", "neither"})
+# The answer words "no": at the start they answer, and negate only the word right after.
+ANSWER_NO = frozenset({"no", "nope", "nah", "n"})
 # Words that may follow a leading "no" without changing it: "no, I'm sure", "nope, never",
-# "no it doesn't", "no, just the twitch".
-SAFE_AFTER_NO = frozenset(
-    {
-        "no", "nope", "not", "never", "none", "nothing", "at", "all", "i", "i'm", "it",
-        "it's", "sure", "definitely", "certainly", "absolutely", "really", "thanks", "thank",
-        "you", "don't", "doesn't", "didn't", "haven't", "hasn't", "isn't", "wasn't", "ever",
-        "fine", "good", "okay", "just", "only", "the", "a", "that", "twitch", "twitching",
-        "twitches", "positive", "100", "of", "these", "them", "those", "like", "way",
-    }
-)  # fmt: skip
+# "no it doesn't". Anything else is read back.
+SAFE_AFTER_NO = frozenset({
+    "no", "nope", "never", "none", "nothing", "i", "i'm", "it", "sure", "definitely",
+    "absolutely", "thanks", "thank", "you", "don't", "doesn't", "didn't", "haven't",
+    "hasn't", "isn't", "wasn't", "ever", "positive", "100",
+})
 
-NEGATORS = frozenset(
-    {
-        "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without",
-        "hardly", "barely", "scarcely", "don't", "doesn't", "didn't", "isn't", "wasn't",
-        "haven't", "hasn't", "won't", "wouldn't", "couldn't", "can't", "aren't", "weren't",
-        "shouldn't", "ain't", "unable", "lack", "lacking",
-    }
-)  # fmt: skip
+NEGATORS = frozenset({
+    "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without",
+    "hardly", "barely", "scarcely", "don't", "doesn't", "didn't", "isn't", "wasn't",
+    "haven't", "hasn't", "won't", "wouldn't", "couldn't", "can't", "aren't", "weren't",
+    "shouldn't", "ain't", "unable", "lack", "lacking", "nothing's", "nobody's",
+})
 # Words that say a sign is there however the sentence is built: inability, or an episode
 # that came and went (the emergency screen asks about those too).
-INABILITY = frozenset(
-    {
-        "can't", "couldn't", "unable", "won't", "struggle", "struggling", "struggles",
-        "struggled", "incapable",
-    }
-)  # fmt: skip
-PAST_EPISODE = frozenset(
-    {
-        "anymore", "went", "gone", "passed", "earlier", "yesterday", "briefly", "stopped",
-        "came", "once", "twice", "used", "wore", "minutes", "lasted", "ago", "morning",
-    }
-)  # fmt: skip
+INABILITY = frozenset({
+    "can't", "couldn't", "unable", "won't", "struggle", "struggling", "struggles",
+    "struggled", "incapable",
+})
+PAST_EPISODE = frozenset({
+    "anymore", "went", "gone", "passed", "earlier", "yesterday", "briefly", "stopped",
+    "came", "once", "twice", "used", "wore", "minutes", "lasted", "ago", "morning", "last",
+    "episode", "episodes", "turn",
+})
 # Words naming a sign or a change: present unless negated ("no weakness" is a denial).
-SIGN_WORDS = frozenset(
-    {
-        "trouble", "difficult", "difficulty", "hard", "harder", "problem", "problems",
-        "lost", "lose", "losing", "loss", "numb", "numbness", "weak", "weaker", "weakness",
-        "droop", "drooping", "droops", "droopy", "drooped", "sag", "sagging", "sags", "saggy",
-        "tingle", "tingling", "tingly", "dead", "slur", "slurred", "slurring", "paralysed",
-        "paralyzed", "paralysis", "stiff", "heavy", "clumsy", "choke", "choking", "chokes",
-        "reduced", "worse", "crooked", "lopsided", "blurry", "blurred", "double", "dizzy",
-        "fell", "falling", "dropping", "slack", "weird", "strange", "odd", "funny", "spreads",
-        "spreading", "spread", "spreaded", "less", "uneven",
-    }
-)  # fmt: skip
+SIGN_WORDS = frozenset({
+    "trouble", "difficult", "difficulty", "hard", "harder", "problem", "problems",
+    "lost", "lose", "losing", "loss", "numb", "numbness", "weak", "weaker", "weakness",
+    "droop", "drooping", "droops", "droopy", "drooped", "sag", "sagging", "sags", "saggy",
+    "tingle", "tingling", "tingly", "tingles", "dead", "slur", "slurred", "slurring",
+    "paralysed", "paralyzed", "paralysis", "stiff", "heavy", "clumsy", "choke", "choking",
+    "chokes", "reduced", "worse", "crooked", "lopsided", "blurry", "blurred", "double",
+    "dizzy", "fell", "falling", "dropping", "slack", "weird", "strange", "odd", "funny",
+    "spreads", "spreading", "spread", "less", "uneven", "different", "changed", "change",
+    "wobbly", "bad", "sometimes", "occasionally", "slightly", "bit", "little",
+})
 # Words naming a function: a sign when negated ("not much feeling", "doesn't close").
-FUNCTION_WORDS = frozenset(
-    {
-        "feel", "feeling", "feelings", "sensation", "move", "moving", "movement", "close",
-        "closing", "closes", "shut", "shuts", "swallow", "swallowing", "speak", "speaking",
-        "talk", "talking", "walk", "walking", "grip", "smile", "smiling", "able", "see",
-        "seeing", "work", "working", "works", "blink", "blinking", "raise", "lift",
-    }
-)  # fmt: skip
+FUNCTION_WORDS = frozenset({
+    "feel", "feeling", "feelings", "sensation", "move", "moving", "movement", "close",
+    "closing", "closes", "shut", "shuts", "swallow", "swallowing", "speak", "speaking",
+    "talk", "talking", "walk", "walking", "grip", "smile", "smiling", "able", "see",
+    "seeing", "working", "blink", "blinking", "raise", "lift", "understand", "understands",
+    "stop", "stops", "stopping", "stay", "stays", "works",
+})
+# A negation that only limits: "not fully", "not as strong", "not just the twitch".
+DEGREE_WORDS = frozenset({
+    "fully", "completely", "always", "quite", "properly", "entirely", "totally", "as",
+    "same", "just", "only", "easily", "normally", "right", "even", "strong", "clear",
+    "usual", "normal", "well", "much", "all", "anymore", "fine", "okay", "good", "like",
+    "great",
+})
+# Words that narrow a "no" to the present: "not right now" may hide an earlier episode.
+NOW_WORDS = frozenset({"now", "currently", "moment", "today", "presently", "anymore"})
+# Words that end a negation's reach: "no, but it tingles".
+CLAUSE_BREAKS = frozenset({"but", "though", "although", "except", "however", "yet"})
 # The person asks what the question means rather than answering it.
 CLARIFY = _phrases(
-    "what do you mean",
-    "what does that mean",
-    "don't understand",
-    "i don't get it",
-    "what",
-    "huh",
-    "pardon",
-    "explain",
-    "meaning",
-    "what is that",
-    "what's that",
-    "what do you mean by that",
-    "i don't know what you mean",
-    "sorry what",
+    "what do you mean", "what does that mean", "don't understand", "i don't get it",
+    "what", "huh", "pardon", "explain", "meaning", "what is that", "what's that",
+    "what do you mean by that", "i don't know what you mean", "sorry what",
+    "what is this",
 )
 CLARIFY_INSIDE = _phrases(
-    "what do you mean",
-    "what does that mean",
-    "don't understand",
-    "i don't get it",
-    "don't know what you mean",
-    "what is meant",
+    "what do you mean", "what does that mean", "don't understand", "i don't get it",
+    "don't know what you mean", "what is meant",
 )
 # Short answers that accept a read-back ("I understood: No. Is that right?").
 CONFIRM_CLEAR = _phrases(
-    "that's right",
-    "that is right",
-    "correct",
-    "that's correct",
-    "exactly",
-    "right",
-    "yes that's right",
-    "yes correct",
-    "yes that's correct",
-    "confirm",
-    "confirmed",
-    "yes right",
-    "spot on",
+    "that's right", "that is right", "correct", "that's correct", "exactly", "right",
+    "yes that's right", "yes correct", "yes that's correct", "confirm", "confirmed",
+    "yes right", "spot on",
 )
 CONFIRM_SHORT = _phrases("yes", "y", "yeah", "yep", "yup", "okay", "sure", "yes please")
 REJECT = _phrases(
-    "no",
-    "n",
-    "nope",
-    "nah",
-    "wrong",
-    "not right",
-    "that's wrong",
-    "that's not right",
-    "incorrect",
-    "no that's wrong",
-    "no that's not right",
-    "not quite",
-    "no wrong",
+    "no", "n", "nope", "nah", "wrong", "not right", "that's wrong", "that's not right",
+    "incorrect", "no that's wrong", "no that's not right", "not quite", "no wrong",
 )
+# fmt: on
 
 
-def negated_at(tokens: list[str], index: int, reach: int = 3) -> bool:
-    """Whether a negating word stands shortly before ``tokens[index]``."""
-    return any(t in NEGATORS for t in tokens[max(0, index - reach) : index])
+def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
+    """Where a negating word stands shortly before ``tokens[index]``, if one does.
+
+    A leading "no" negates only the next word ("no weakness"), not the rest of the answer
+    ("no, just a funny turn"); "but" and its kin end a negation's reach."""
+    for j in range(index - 1, max(-1, index - reach - 1), -1):
+        word = tokens[j]
+        if word in CLAUSE_BREAKS:
+            return None
+        if word in NEGATORS and not (j == 0 and word in ANSWER_NO and index - j > 1):
+            return j
+    return None
 
 
 def describes_sign(tokens: list[str]) -> bool:
     """Whether the words may describe a warning sign being there: inability, an episode
-    that came and went, a sign named without negation, or a function negated."""
+    that came and went, a sign named without negation, a function negated ("not much
+    feeling"), or a negation that only limits ("not fully", "not just the twitch")."""
     for i, token in enumerate(tokens):
         if token in INABILITY or token in PAST_EPISODE:
             return True
-        if token in SIGN_WORDS and not negated_at(tokens, i):
+        negator = negated_at(tokens, i)
+        if token in SIGN_WORDS and negator is None:
             return True
-        if token in FUNCTION_WORDS and negated_at(tokens, i):
-            return True
+        if token in FUNCTION_WORDS:
+            named = negator is not None and not SIGN_WORDS & set(tokens[negator:i])
+            if named or "nothing" in tokens[i + 1 : i + 3]:
+                return True
+        near = negated_at(tokens, i, reach=1 if token == "like" else 3)
+        if token in DEGREE_WORDS and near is not None and tokens[near] != "no":
+            if tokens[i - 1 : i + 1] != ["at", "all"]:
+                return True
     return False
+
+
+def has_double_negation(tokens: list[str]) -> bool:
+    """Two negations close together ("I'm not not stressed", "it doesn't not spread")."""
+    found = [i for i, t in enumerate(tokens) if t in NEGATORS and t not in ANSWER_NO]
+    return any(b - a <= 3 for a, b in zip(found, found[1:], strict=False))
