@@ -10,6 +10,7 @@ belongs to another topic ("5 coffees" when asked how long) is never read.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -95,7 +96,7 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
         return None
     low, high = min(r[0] for r in found), max(r[1] for r in found)
     if _FUTURE & set(tokens) or any(
-        a == "on" and b in _WEEKDAYS for a, b in zip(tokens, tokens[1:], strict=False)
+        a == "on" and b in _WEEKDAYS for a, b in itertools.pairwise(tokens)
     ):  # "a fortnight on Sunday": not yet that long
         low = max(0.0, low - 7)
     return low, high

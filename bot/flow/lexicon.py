@@ -8,6 +8,7 @@ apostrophes made straight, contractions spelled one way ("can't", "don't", "i'm"
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\d+(?:[.,]\d+)?")
@@ -248,13 +249,13 @@ def describes_sign(tokens: list[str]) -> bool:
             if named or "nothing" in tokens[i + 1 : i + 3]:
                 return True
         near = negated_at(tokens, i, reach=1 if token == "like" else 3)
-        if token in DEGREE_WORDS and near is not None and tokens[near] != "no":
-            if tokens[i - 1 : i + 1] != ["at", "all"]:
-                return True
+        limits = token in DEGREE_WORDS and near is not None and tokens[near] != "no"
+        if limits and tokens[i - 1 : i + 1] != ["at", "all"]:
+            return True
     return False
 
 
 def has_double_negation(tokens: list[str]) -> bool:
     """Two negations close together ("I'm not not stressed", "it doesn't not spread")."""
     found = [i for i, t in enumerate(tokens) if t in NEGATORS and t not in ANSWER_NO]
-    return any(b - a <= 3 for a, b in zip(found, found[1:], strict=False))
+    return any(b - a <= 3 for a, b in itertools.pairwise(found))
