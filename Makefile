@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench validate clean
+.PHONY: run test lint format bench validate test-flows clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m bot validate
+	$(PY) -m bot test-flows
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -39,6 +40,9 @@ format: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) -m bot validate
+
+test-flows: $(STAMP)
+	$(PY) -m bot test-flows
 
 bench: $(STAMP)
 	$(PY) bench/bench_updates.py

@@ -1,7 +1,7 @@
 """Updates per second: our durable bot against a plain in-memory python-telegram-bot bot.
 
 Both bots run in this process on the same fake Bot API (no network) and get the same updates:
-per user ``/start`` and then the 16 button presses of the nostril-twitch check, fed one by one
+per user ``/start`` and then the button presses of one whole nostril-twitch check, fed one by one
 through ``await app.process_update(update)``. Only ``process_update`` is timed (building the
 ``Update`` objects is not). Users of the bots are interleaved in batches so that background
 noise hits every bot alike. A report, not a test: it prints numbers and never fails on them.
@@ -65,22 +65,28 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_RATIO = 0.5  # durable/baseline throughput the product aims for on SQLite
 BATCH_USERS = 25  # users per bot before switching to the next bot
 MEMORY_WARMUP_USERS = 5
-# The answers of one check, in order: every user presses these 16 buttons after /start.
+# The answers of one check, in order: every user presses these buttons after /start.
 SCRIPT: tuple[tuple[str, str], ...] = (
     ("consent", "agree"),
     ("emergency_signs", "no"),
-    ("weakness", "no"),
+    ("face_weakness", "no"),
     ("drooping", "no"),
     ("eye_closing", "no"),
     ("numbness", "no"),
+    ("limb_weakness", "no"),
+    ("speech", "no"),
+    ("swallowing", "no"),
+    ("body_twitching", "no"),
     ("spreading", "no"),
     ("during_sleep", "no"),
-    ("duration", "days"),
+    ("duration", "under_two_weeks"),
     ("stress", "yes"),
+    ("anxiety", "no"),
     ("sleep", "no"),
     ("caffeine", "a_lot"),
     ("alcohol", "no"),
-    ("minerals", "no"),
+    ("fluids", "enough"),
+    ("minerals", "most_days"),
     ("medication", "no"),
     ("screens", "yes"),
 )
@@ -160,7 +166,7 @@ class BaselineTexts:
                     f"<b>🌿 {html.escape(outcome['title'])}</b>",
                     html.escape(_reflow(outcome["text"])),
                     "{triggers}",
-                    html.escape(_reflow(flow["safety_net"])),
+                    html.escape(_reflow(outcome.get("safety_net") or flow["safety_net"])),
                     html.escape(_reflow(flow["disclaimer"])),
                 ]
             ),

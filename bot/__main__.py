@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | chat | validate [PATH ...]``."""
+"""Command line: ``python -m bot run | chat | validate [PATH ...] | test-flows [PATH ...]``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument(
         "paths", nargs="*", type=Path, help="flow files (default: all in FLOWS_DIR)"
     )
+    test_flows = commands.add_parser(
+        "test-flows", help="run the patient stories in FLOWS_DIR/tests and show coverage"
+    )
+    test_flows.add_argument(
+        "paths", nargs="*", type=Path, help="scenario files (default: all in FLOWS_DIR/tests)"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -38,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "validate":
         return _validate(settings, args.paths)
+    if args.command == "test-flows":
+        from bot.scenarios.report import test_flows
+
+        return test_flows(settings.flows_dir, args.paths)
     if args.command == "chat":
         return _chat(settings, args.person)
     return _run(settings)

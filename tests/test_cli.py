@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import FLOW_PATH, ROOT
 from tests.test_flow_loader import GOOD
 
 
@@ -70,3 +70,35 @@ def test_chat_with_a_broken_flows_dir_explains(tmp_path):
     (tmp_path / "flows" / "x.yaml").write_text("id: [\n")
     done = cli("chat", cwd=tmp_path, FLOWS_DIR=str(tmp_path / "flows"))
     assert done.returncode == 2 and "x.yaml:" in done.stderr
+
+
+def test_test_flows_runs_the_stories_and_reports_coverage():
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "test-flows"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 failed; under-triage 0" in done.stdout
+    assert "coverage of flows/nostril_twitch.yaml" in done.stdout
+    assert "not exercised" not in done.stdout
+
+
+def test_test_flows_fails_on_a_wrong_expectation_and_names_it(tmp_path):
+    flows = tmp_path / "flows"
+    (flows / "tests").mkdir(parents=True)
+    (flows / "nostril_twitch.yaml").write_text(FLOW_PATH.read_text("utf-8"), "utf-8")
+    (flows / "tests" / "t.yaml").write_text(
+        "flow: nostril_twitch\nscenarios:\n"
+        "  - {name: wrong tier, answers: {drooping: 'yes'}, expect: self_care}\n",
+        "utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "test-flows"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "FLOWS_DIR": str(flows)},
+    )
+    assert done.returncode == 1
+    assert "FAIL wrong tier" in done.stdout
+    assert "ended in 'see_doctor_soon', expected 'self_care'" in done.stdout
+    assert "answer 'decline' of 'consent'" in done.stdout  # not exercised, located

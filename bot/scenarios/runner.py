@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.engine import Answer, Session, Start, step
+from bot.engine import Answer, Session, Start, compiled, step
 from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.scenarios.model import Scenario, Tap, Typed
 
@@ -29,6 +29,7 @@ class Result:
     read_backs: int = 0
     asked_again: int = 0
     misread: list[str] = field(default_factory=list)  # "question: meant -> recorded"
+    chosen: set[tuple[str, str]] = field(default_factory=set)  # (question, option) recorded
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -55,8 +56,6 @@ def run_scenario(flow: Flow, scenario: Scenario, now: datetime = NOW) -> Result:
         result.problems.append(f"did not finish within {MAX_STEPS} steps")
     if session is not None and session.ended:
         result.outcome, result.triggers = session.state, session.triggers
-    elif session is None:
-        result.outcome = "(nothing stored)"
     _check(flow, scenario, result)
     return result
 
@@ -83,6 +82,10 @@ def _answer_one(
             result.asked_again += 1
             after, _ = step(flow, after, tap, now)
     recorded = after.answers.get(question.id) if after is not None else meant
+    if after is None:  # an outcome that keeps nothing (declining consent)
+        result.outcome = compiled(flow).advance(question.id, meant, session.worst_red_flag)
+    if recorded is not None:
+        result.chosen.add((question.id, recorded))
     if recorded is not None and recorded != meant:
         result.misread.append(f"{question.id}: meant {meant}, recorded {recorded}")
     return after

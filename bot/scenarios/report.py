@@ -1,0 +1,55 @@
+"""``python -m bot test-flows``: run every flow's scenario file and report coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.flow import FlowLoadError, load_flow
+from bot.scenarios.coverage import uncovered
+from bot.scenarios.model import load_scenarios
+from bot.scenarios.runner import run_scenario, triage_gap
+
+
+def scenario_files(flows_dir: Path) -> list[Path]:
+    """The scenario files beside the flows: ``<flows_dir>/tests/*.yaml``."""
+    folder = flows_dir / "tests"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def test_flows(flows_dir: Path, paths: list[Path]) -> int:
+    """Run the scenario files (default: all of them); print results; return the exit code."""
+    paths = paths or scenario_files(flows_dir)
+    if not paths:
+        print(f"error: no scenario files in {flows_dir / 'tests'}")
+        return 1
+    failed = 0
+    for path in paths:
+        try:
+            scenarios = load_scenarios(path)
+            flow_path = flows_dir / f"{scenarios.flow}.yaml"
+            flow = load_flow(flow_path)
+        except (OSError, ValueError, FlowLoadError) as exc:
+            print(f"{path}: error: {exc}")
+            failed += 1
+            continue
+        results = [run_scenario(flow, scenario) for scenario in scenarios.scenarios]
+        bad = [r for r in results if not r.passed]
+        failed += len(bad)
+        for result in bad:
+            print(f"{path}: FAIL {result.scenario.name}")
+            for problem in result.problems:
+                print(f"    {problem}")
+        gaps = [triage_gap(flow, r) for r in results]
+        print(
+            f"{path}: {len(results)} scenarios, {len(results) - len(bad)} passed, "
+            f"{len(bad)} failed; under-triage {sum(g < 0 for g in gaps)}, "
+            f"over-triage {sum(g > 0 for g in gaps)}; typed answers read back "
+            f"{sum(r.read_backs for r in results)} times, asked again "
+            f"{sum(r.asked_again for r in results)} times"
+        )
+        missing = uncovered(flow, flow_path, results)
+        total = sum(len(q.options) for q in flow.questions) + len(flow.outcomes)
+        print(f"coverage of {flow_path}: {total - len(missing)} of {total} answers and outcomes")
+        for gap in missing:
+            print(f"  not exercised: {gap}")
+    return 1 if failed else 0

@@ -1,0 +1,50 @@
+"""The patient stories of the shipped flow (flows/tests/): outcome tier and tips for each,
+no under-triage, and every answer of the flow exercised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.flow import Flow
+from bot.scenarios import load_scenarios, run_scenario
+from bot.scenarios.coverage import uncovered
+from bot.scenarios.runner import triage_gap
+from tests.conftest import FLOW_PATH, ROOT
+
+STORIES = load_scenarios(ROOT / "flows" / "tests" / "nostril_twitch.yaml")
+
+
+def test_there_are_stories_for_every_tier(flow: Flow):
+    assert STORIES.flow == flow.id and len(STORIES.scenarios) >= 40
+    tiers = {flow.outcome(s.expect).red_flag for s in STORIES.scenarios}
+    assert tiers == {None, "routine", "urgent", "emergency"}
+
+
+@pytest.mark.parametrize("story", STORIES.scenarios, ids=[s.name for s in STORIES.scenarios])
+def test_story(flow: Flow, story):
+    result = run_scenario(flow, story)
+    assert result.passed, result.problems
+
+
+def test_no_story_is_under_triaged_and_every_answer_is_exercised(flow: Flow):
+    results = [run_scenario(flow, story) for story in STORIES.scenarios]
+    assert [r.scenario.name for r in results if triage_gap(flow, r) < 0] == []
+    assert uncovered(flow, FLOW_PATH, results) == []
+
+
+def test_a_misread_typed_answer_fails_its_story(flow: Flow, tmp_path: Path):
+    story = tmp_path / "stories.yaml"
+    story.write_text(
+        "flow: nostril_twitch\nscenarios:\n"
+        "  - name: says no, means yes\n"
+        "    answers:\n"
+        '      drooping: {say: "no", means: "yes"}\n'
+        "    expect: see_doctor_soon\n",
+        encoding="utf-8",
+    )
+    (result,) = [run_scenario(flow, s) for s in load_scenarios(story).scenarios]
+    assert not result.passed
+    assert "misread drooping: meant yes, recorded no" in result.problems
+    assert any("UNDER-TRIAGE" in p for p in result.problems)
