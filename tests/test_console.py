@@ -34,7 +34,7 @@ def test_a_whole_check_by_typed_answers(tmp_path):
     out = done.stdout
     assert "not medical advice" in out
     assert "1) Yes" in out and "3) Not sure" in out
-    assert "Everyday triggers to look at" in out
+    assert "No warning signs reported" in out
     assert "Stress or anxiety:" in out and "Caffeine and other stimulants:" in out
     assert "Type /summary" in out
 

@@ -282,7 +282,7 @@ TIERS = {
     ),
     "self_care": dict(
         path=[("consent", AGREE), *NO_WARNINGS, ("duration", DAYS), *TRIGGERS_PATH],
-        title="🌿 Everyday triggers to look at",
+        title="🌿 No warning signs reported",
         says=[
             "You did not report any of the warning signs",
             next(o["triggers_intro"] for o in FLOW["outcomes"] if o["id"] == "self_care"),
@@ -291,7 +291,7 @@ TIERS = {
             f"{TRIGGER_LABELS[t]}: " + next(x["tip"] for x in FLOW["triggers"] if x["id"] == t)
             for t in ("stress", "caffeine", "minerals")
         ],
-        result="Everyday triggers to look at",
+        result="No warning signs reported",
     ),
 }
 
