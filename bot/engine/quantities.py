@@ -47,8 +47,11 @@ _RELATIVE_DAYS = {
     "this month": (0.0, 31.0), "last month": (28.0, 62.0), "this year": (0.0, 365.0),
     "last year": (365.0, 730.0), "christmas": (0.0, 365.0), "the summer": (0.0, 365.0),
 }  # fmt: skip
+_MOST_PER_DAY = 40
 # Words that may follow a lone count: "4 a day", "3 per day", "2 or 3".
 _RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "daily", "or", "to", "and"})
+# What may follow a number that takes the unit of another ("12 days, no wait, 16").
+_AFTER_BARE_NUMBER = frozenset({"or", "maybe", "actually", "i", "no", "sorry", "now", "ish"})
 _FUTURE = frozenset({"tomorrow", "next", "soon"})
 _DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
@@ -88,8 +91,8 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
     if last_unit is not None:  # "12 days. no wait, 16": a bare number in the same unit
         for i, token in enumerate(tokens):
             value = _number(token) if _DECIMAL.match(token) else None
-            unit_follows = i + 1 < len(tokens) and tokens[i + 1] in _DAYS_PER_UNIT
-            if value is not None and not unit_follows and not _in_range_phrase(tokens, i):
+            alone = i + 1 == len(tokens) or tokens[i + 1] in _AFTER_BARE_NUMBER
+            if value is not None and alone and not _in_range_phrase(tokens, i):
                 found.append((value * last_unit, value * last_unit))
     found.extend(_since(tokens, now.date()))
     if not found:
@@ -121,8 +124,8 @@ def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | No
             at = i
         else:
             continue
-        if at >= 2 and tokens[at - 1] == "of" and tokens[at - 2] in count_words:
-            continue  # "3 cups of tea": the tea was counted with the cups
+        if at >= 2 and tokens[at - 1] == "of" and count_words & set(tokens[max(0, at - 5) : at]):
+            continue  # "3 cups of tea", "a mug or two of tea": counted with the cups
         amount = _amount_before(tokens, at)
         if amount is not None:
             low, high, counted = low + amount[0], high + amount[1], True
@@ -130,7 +133,9 @@ def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | No
         lone = [
             (i, _number(t))
             for i, t in enumerate(tokens)
-            if _DECIMAL.match(t) and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS)
+            if _DECIMAL.match(t)
+            and float(t.replace(",", ".")) <= _MOST_PER_DAY  # not a year, not a phone number
+            and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS)
         ]
         if len(lone) != 1:
             return None
@@ -229,11 +234,34 @@ def _since(tokens: Sequence[str], today: date) -> list[Range]:
             extra = 7 if i > 0 and tokens[i - 1] == "last" else 0
             found.append((float(back), float(back + extra)))
         elif token in _MONTHS:  # "since March", "all through October": it was there then
-            found.append(_since_month(_MONTHS[token], today))
+            day = _day_of_month(tokens, i)
+            found.append(
+                _since_date(_MONTHS[token], day, today) or _since_month(_MONTHS[token], today)
+            )
         elif after_since and token.isdigit() and 1900 < int(token) <= today.year:
             start, end = date(int(token), 1, 1), date(int(token), 12, 31)
             found.append((float(max(0, (today - end).days)), float((today - start).days)))
     return found
+
+
+def _day_of_month(tokens: Sequence[str], month_at: int) -> int | None:
+    """The day in "the 1st of November", "3 March", "November 3rd", if given."""
+    near = [*tokens[max(0, month_at - 3) : month_at], *tokens[month_at + 1 : month_at + 2]]
+    for word in near:
+        digits = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", word)
+        if digits and 1 <= int(digits.group(1)) <= 31:
+            return int(digits.group(1))
+    return None
+
+
+def _since_date(month: int, day: int | None, today: date) -> Range | None:
+    if day is None or day > calendar.monthrange(today.year, month)[1]:
+        return None
+    start = date(today.year, month, day)
+    if start > today:
+        start = date(today.year - 1, month, min(day, calendar.monthrange(today.year - 1, month)[1]))
+    days = float((today - start).days)
+    return days, days
 
 
 def _since_month(month: int, today: date) -> Range:

@@ -28,6 +28,7 @@ from bot.flow.lexicon import (
     CLARIFY_INSIDE,
     CLAUSE_BREAKS,
     DOUBT_INSIDE,
+    FUNCTION_WORDS,
     HEDGE_INSIDE,
     LEAD_NO,
     LEAD_YES,
@@ -35,15 +36,18 @@ from bot.flow.lexicon import (
     NO_HEDGED,
     NO_STRICT,
     NOW_WORDS,
+    PAST_EPISODE,
     SAFE_AFTER_NO,
+    SIGN_WORDS,
     UNSURE,
     YES,
     YES_INSIDE,
     canonical,
     canonical_tokens,
-    describes_sign,
+    denies_plainly,
     has_double_negation,
     negated_at,
+    sign_cues,
 )
 from bot.flow.model import UNSURE_OPTION_IDS
 
@@ -166,6 +170,7 @@ class QuestionReader:
             lambda: self._hedged_no(tokens),
             lambda: self._phrases_inside(tokens),
             lambda: self._affirmed(tokens),
+            lambda: self._trailing(tokens),
             lambda: self._negated_only(tokens),
             lambda: self._typo(phrase),
         ):
@@ -202,8 +207,9 @@ class QuestionReader:
         words = list(tokens)
         for hedge in HEDGE_INSIDE:  # "not that I know of" is a hedged no, not doubt
             _blank(words, hedge.split())
-        for i, word in enumerate(words[:-1]):  # "maybe 5 hours": an estimate, not doubt
-            if word in _ESTIMATES and _is_amount(words[i + 1]):
+        for i, word in enumerate(words):  # "maybe 5 hours", "4 hours maybe": an estimate
+            near = words[max(0, i - 4) : i] + words[i + 1 : i + 2]
+            if word in _ESTIMATES and any(_is_amount(w) for w in near if w):
                 words[i] = ""
         if not _contains(words, DOUBT_INSIDE):
             return None
@@ -231,13 +237,14 @@ class QuestionReader:
         touched = [o for o in self._options if o.has_range and o.overlaps(*found)]
         if not touched:
             return _ask(reads)
-        most = max(touched, key=lambda o: self._rank[o.id])
+        most = max(touched, key=lambda o: (self._rank[o.id], o.trigger is not None))
         if len(touched) > 1:
             return _read_back(most.id)  # straddles a boundary: never the milder side
         if reads == "count" and CLAUSE_BREAKS & set(tokens):
             return _ask("count")  # "I used to drink 6 a day but now none"
         negated = any(t in NEGATORS for t in tokens) and "even" not in tokens
-        return _read_back(most.id) if negated and self.warning else _record(most.id)
+        unsure = negated or bool(_EPISODE_ENDED & set(tokens))  # "it went away after a day"
+        return _read_back(most.id) if unsure and self.warning else _record(most.id)
 
     def _covering(self, value: Range) -> str | None:
         return next((o.id for o in self._options if o.has_range and o.covers(*value)), None)
@@ -269,9 +276,16 @@ class QuestionReader:
         return _ask("mixed")
 
     def _sign_described(self, tokens: list[str]) -> Reading | None:
-        if not self.warning or self._sign is None or not describes_sign(tokens):
+        if not self.warning or self._sign is None or self.question.reads:
             return None
-        if tokens[0] in ANSWER_NO:
+        strong, past = sign_cues(tokens)
+        if not strong and not past:
+            return None
+        plain, _ = self._matches_inside(tokens)
+        if not strong and plain and all(self.rank(o) < self.rank(self._sign) for o in plain):
+            return None  # "it came on slowly": a past tense, and the milder answer's words
+        said_no = tokens[0] in LEAD_NO and len(tokens) > 1 and not LEAD_YES & set(tokens)
+        if said_no and tokens[1] not in SIGN_WORDS | FUNCTION_WORDS:
             return _ask("mixed")  # "no, I can't close it": the words disagree
         return _read_back(self._sign)
 
@@ -293,8 +307,7 @@ class QuestionReader:
         plain, _ = self._matches_inside(tokens)
         if plain - {self._no}:
             return _ask("mixed")  # "no, I'm not sleeping well"
-        negators = any(t in NEGATORS for t in rest)
-        return _read_back(self._no) if self.warning or negators else _record(self._no)
+        return _read_back(self._no) if self.warning else _record(self._no)
 
     def _hedged_no(self, tokens: list[str]) -> Reading | None:
         if self._no is None or not _contains(tokens, NO_HEDGED):
@@ -309,7 +322,7 @@ class QuestionReader:
         rest = list(tokens)
         for hedge in sorted(NO_HEDGED, key=len, reverse=True):
             _blank(rest, hedge.split())
-        if any(t and t not in SAFE_AFTER_NO for t in rest):
+        if _LIMITING & set(rest) or PAST_EPISODE & set(rest):
             return _ask("mixed")  # "not really, it was only for a day"
         return _read_back(self._no)
 
@@ -320,8 +333,21 @@ class QuestionReader:
             if self.warning or any(t in NEGATORS for t in tokens):
                 return _read_back(option_id)
             return _record(option_id)
+        if negated and not plain and self.warning:
+            return None  # "not numb": a denial, read back below
         if plain or negated:
             return _ask("negated" if negated and not plain else "mixed")
+        return None
+
+    def _trailing(self, tokens: list[str]) -> Reading | None:
+        # "my mum is in hospital so yeah", "not slurred, no": the answer word comes last.
+        if len(tokens) < 2:
+            return None
+        last = tokens[-1]
+        if last in LEAD_YES and self._yes and not any(t in NEGATORS for t in tokens):
+            return _read_back(self._yes) if self.warning else _record(self._yes)
+        if last in ANSWER_NO and self._no and not LEAD_YES & set(tokens):
+            return _read_back(self._no)
         return None
 
     def _affirmed(self, tokens: list[str]) -> Reading | None:
@@ -331,10 +357,11 @@ class QuestionReader:
         return _read_back(self._yes) if _contains(tokens, YES_INSIDE) else None
 
     def _negated_only(self, tokens: list[str]) -> Reading | None:
-        # "I don't have any weakness": probably no, but only the person can say for sure.
-        if self.warning and self._no is not None and any(t in NEGATORS for t in tokens):
-            return _read_back(self._no)
-        return None
+        # "I don't have any weakness": probably no, but only the person can say for sure;
+        # "my eyebrow doesn't go up" describes something that does not work: ask.
+        if not self.warning or self._no is None or not any(t in NEGATORS for t in tokens):
+            return None
+        return _read_back(self._no) if denies_plainly(tokens) else _ask("negated")
 
     def _typo(self, phrase: str) -> Reading | None:
         if len(phrase) < 3:
@@ -368,7 +395,7 @@ class QuestionReader:
             size = len(phrase)
             for at in range(len(tokens) - size + 1):
                 if tokens[at : at + size] == phrase:
-                    own_negation = phrase[0] in NEGATORS
+                    own_negation = any(word in NEGATORS for word in phrase)
                     negated = not own_negation and negated_at(tokens, at) is not None
                     spans.append((at, at + size, option_id, negated))
         plain: set[str] = set()
@@ -383,11 +410,15 @@ class QuestionReader:
 
 
 _ESTIMATES = frozenset({"maybe", "perhaps", "possibly"})
+_LIMITING = frozenset({"only", "just", "was", "were", "once", "sometimes", "mostly", "but"})
+_EPISODE_ENDED = frozenset({"went", "gone", "stopped", "passed", "came", "used"})
 _AFFIRMING = frozenset({"it does", "i do", "i have", "it has", "i am", "it is", "i did"})
 
 
 def _is_amount(word: str) -> bool:
-    return word.replace(".", "").isdigit() or word in NUMBER_WORDS or word in {"few", "several"}
+    if word.replace(".", "").isdigit():
+        return True
+    return word in NUMBER_WORDS and word not in {"no", "a", "an", "half", "pair", "single"}
 
 
 def _find(words: list[str | None], phrase: list[str]) -> int | None:

@@ -24,6 +24,8 @@ _SPELLINGS = {
     "ok": "okay", "k": "okay", "u": "you", "r": "are", "cuz": "because", "coz": "because",
     "havnt": "haven't", "dosent": "doesn't", "dosnt": "doesn't", "nothings": "nothing's",
     "nobodys": "nobody's", "noone": "nobody", "kinda": "kind of", "sorta": "sort of",
+    "hrs": "hours", "hr": "hour", "mins": "minutes", "wks": "weeks", "yrs": "years",
+    "lets": "let's",
 }  # fmt: skip
 _PAIRS = {
     ("can", "not"): "can't", ("do", "not"): "don't", ("does", "not"): "doesn't",
@@ -32,10 +34,11 @@ _PAIRS = {
     ("would", "not"): "wouldn't", ("could", "not"): "couldn't", ("are", "not"): "aren't",
     ("were", "not"): "weren't", ("i", "am"): "i'm", ("i", "have"): "i've",
     ("it", "is"): "it's", ("that", "is"): "that's", ("no", "one"): "nobody",
-    ("no", "one's"): "nobody's",
+    ("no", "one's"): "nobody's", ("any", "more"): "anymore",
 }  # fmt: skip
 
 
+_IDIOMS = ((re.compile(r"\b(?:bit by bit|little by little|step by step)\b"), "gradually"),)
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-–]\s*(\d)")
 _NUMBER_PLUS = re.compile(r"(\d+)\s*\+")
 
@@ -44,6 +47,8 @@ def canonical_tokens(text: str) -> list[str]:
     """Words of ``text`` in canonical form: "I can not" -> ["i", "can't"]."""
     text = text.casefold().replace("’", "'").replace("‘", "'").replace("`", "'")
     text = _NUMBER_PLUS.sub(r"at least \1", _NUMBER_RANGE.sub(r"\1 to \2", text))
+    for pattern, replacement in _IDIOMS:
+        text = pattern.sub(replacement, text)
     words: list[str] = []
     for raw in _WORD.findall(text):
         for word in _SPELLINGS.get(raw, raw).split():
@@ -106,7 +111,9 @@ NO_HEDGED = _phrases(
     "no problem", "no problems", "no issues", "nothing like that i think",
     "i don't think i do", "i don't think i have", "i don't think it does",
     "i don't think it is", "not so far", "not yet", "it doesn't", "it hasn't", "it isn't",
-    "it's not", "it didn't", "it wasn't",
+    "it's not", "it didn't", "it wasn't", "no issue", "feel everything", "works fine",
+    "feels normal", "feel normal", "as normal", "as usual", "same as always",
+    "same as usual", "no different", "all okay", "okay",
 )
 UNSURE = _phrases(
     "not sure", "unsure", "don't know", "i don't know", "no idea", "maybe", "perhaps",
@@ -144,7 +151,8 @@ ANSWER_NO = frozenset({"no", "nope", "nah", "n"})
 SAFE_AFTER_NO = frozenset({
     "no", "nope", "never", "none", "nothing", "i", "i'm", "it", "sure", "definitely",
     "absolutely", "thanks", "thank", "you", "don't", "doesn't", "didn't", "haven't",
-    "hasn't", "isn't", "wasn't", "ever", "positive", "100",
+    "hasn't", "isn't", "wasn't", "ever", "positive", "100", "like", "that", "of", "these",
+    "them", "those",
 })
 
 NEGATORS = frozenset({
@@ -174,7 +182,9 @@ SIGN_WORDS = frozenset({
     "chokes", "reduced", "worse", "crooked", "lopsided", "blurry", "blurred", "double",
     "dizzy", "fell", "falling", "dropping", "slack", "weird", "strange", "odd", "funny",
     "spreads", "spreading", "spread", "less", "uneven", "different", "changed", "change",
-    "wobbly", "bad", "sometimes", "occasionally", "slightly", "bit", "little",
+    "wobbly", "bad", "sometimes", "occasionally", "slightly", "bit", "little", "half",
+    "partly", "partially", "mostly", "mumble", "mumbling", "sudden", "suddenly", "abrupt",
+    "abruptly",
 })
 # Words naming a function: a sign when negated ("not much feeling", "doesn't close").
 FUNCTION_WORDS = frozenset({
@@ -191,6 +201,17 @@ DEGREE_WORDS = frozenset({
     "usual", "normal", "well", "much", "all", "anymore", "fine", "okay", "good", "like",
     "great",
 })
+# Verbs whose negation denies the sign ("I don't have it"), rather than describing it
+# ("my eyebrow doesn't go up").
+DENIAL_WORDS = frozenset({
+    "have", "got", "get", "notice", "noticed", "think", "believe", "suffer", "experience",
+    "any", "anything", "like", "so", "that", "really", "at", "had", "seen", "see", "been",
+    "aware", "remember", "has", "is", "was", "does", "did", "it", "there", "one", "i",
+    "ever", "told", "said", "the", "a", "my", "me",
+})
+# Negations that may only limit ("not fully", "nothing goes down easily"); "no" and
+# "none" deny ("none of them, just the twitch").
+LIMITING_NEGATORS = NEGATORS - {"no", "none"}
 # Words that narrow a "no" to the present: "not right now" may hide an earlier episode.
 NOW_WORDS = frozenset({"now", "currently", "moment", "today", "presently", "anymore"})
 # Words that end a negation's reach: "no, but it tingles".
@@ -223,39 +244,64 @@ REJECT = _phrases(
 def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
     """Where a negating word stands shortly before ``tokens[index]``, if one does.
 
-    A leading "no" negates only the next word ("no weakness"), not the rest of the answer
-    ("no, just a funny turn"); "but" and its kin end a negation's reach."""
+    An answering "no" negates only the next word ("no weakness", "no, just a funny turn"),
+    a "no" inside the sentence the next two ("no leg weakness");
+    "but" and its kin end a negation's reach."""
     for j in range(index - 1, max(-1, index - reach - 1), -1):
         word = tokens[j]
         if word in CLAUSE_BREAKS:
             return None
-        if word in NEGATORS and not (j == 0 and word in ANSWER_NO and index - j > 1):
+        if word in NEGATORS and not (word in ANSWER_NO and index - j > (1 if j == 0 else 2)):
             return j
     return None
 
 
-def describes_sign(tokens: list[str]) -> bool:
-    """Whether the words may describe a warning sign being there: inability, an episode
-    that came and went, a sign named without negation, a function negated ("not much
-    feeling"), or a negation that only limits ("not fully", "not just the twitch")."""
+def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
+    """(strong, past): whether the words may describe a warning sign being there.
+
+    Strong: inability, a sign named without negation, a function negated ("not much
+    feeling"), or a negation that only limits ("not fully", "not just the twitch").
+    Past: an episode that came and went ("it went away", "yesterday")."""
+    strong = past = False
     for i, token in enumerate(tokens):
-        if token in INABILITY or token in PAST_EPISODE:
-            return True
+        past = past or token in PAST_EPISODE
         negator = negated_at(tokens, i)
-        if token in SIGN_WORDS and negator is None:
-            return True
-        if token in FUNCTION_WORDS:
+        if token in INABILITY or (token in SIGN_WORDS and negator is None):
+            strong = True
+        elif token in FUNCTION_WORDS:
             named = negator is not None and not SIGN_WORDS & set(tokens[negator:i])
-            if named or "nothing" in tokens[i + 1 : i + 3]:
-                return True
-        near = negated_at(tokens, i, reach=1 if token == "like" else 3)
-        limits = token in DEGREE_WORDS and near is not None and tokens[near] != "no"
-        if limits and tokens[i - 1 : i + 1] != ["at", "all"]:
-            return True
-    return False
+            strong = strong or named or "nothing" in tokens[i + 1 : i + 3]
+        elif token in DEGREE_WORDS:
+            near = negated_at(tokens, i, reach=1 if token == "like" else 3)
+            limits = near is not None and tokens[near] in LIMITING_NEGATORS
+            if token == "like" and near is not None and tokens[near] in {"nothing", "nobody"}:
+                limits = False  # "nothing like that" denies
+            strong = strong or (limits and tokens[i - 1 : i + 1] != ["at", "all"])
+    return strong, past
+
+
+def describes_sign(tokens: list[str]) -> bool:
+    """Whether the words may describe a warning sign being there (see ``sign_cues``)."""
+    return any(sign_cues(tokens))
+
+
+def denies_plainly(tokens: list[str]) -> bool:
+    """Whether every negation in the words denies ("I don't have any", "no drooping")
+    rather than describing something that does not work ("my eyebrow doesn't go up")."""
+    for i, token in enumerate(tokens):
+        if token not in NEGATORS or (token in ANSWER_NO and i == 0):
+            continue
+        after = next((t for t in tokens[i + 1 :] if t not in {"even", "ever", "always"}), None)
+        if after is not None and after not in DENIAL_WORDS | SIGN_WORDS | NEGATORS:
+            return False
+    return True
 
 
 def has_double_negation(tokens: list[str]) -> bool:
     """Two negations close together ("I'm not not stressed", "it doesn't not spread")."""
-    found = [i for i, t in enumerate(tokens) if t in NEGATORS and t not in ANSWER_NO]
+    found = [
+        i
+        for i, t in enumerate(tokens)
+        if t in NEGATORS and t not in ANSWER_NO and not (i == 0 and t in LEAD_NO)
+    ]
     return any(b - a <= 3 for a, b in itertools.pairwise(found))

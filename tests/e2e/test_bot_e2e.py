@@ -265,6 +265,7 @@ TIERS = {
             ("emergency_signs", "No"),
             ("face_weakness", "Yes"),
             *NO_WARNINGS[2:],
+            ("sudden_onset", "No"),
             ("duration", DAYS),
             *NO_TRIGGERS,
         ],
@@ -367,6 +368,7 @@ def test_free_text_answers(emulator: Emulator, bot_process: BotProcess):
     person.types("body_twitching", "no, I'm sure", "No")
     person.types("spreading", "n", "No")
     person.types("during_sleep", "I sleep alone", "Nobody has seen me asleep")
+    person.types("sudden_onset", "gradually", "No")
     person.types("duration", "a few days", DAYS)
     for question_id, typed in [("stress", "no"), ("anxiety", "nah"), ("sleep", "I sleep fine")]:
         person.types(question_id, typed, "No")
@@ -425,7 +427,9 @@ def test_kill_then_press_a_button_sent_before_the_crash(
     nxt = person.answer("drooping", "No")
     assert person.message(asked["message_id"])["text"].endswith("✅ No")
     assert question_of(nxt) == "eye_closing"
-    outcome = person.walk([*NO_WARNINGS[3:], ("duration", DAYS), *NO_TRIGGERS])
+    outcome = person.walk(
+        [*NO_WARNINGS[3:], ("sudden_onset", "No"), ("duration", DAYS), *NO_TRIGGERS]
+    )
     assert outcome["text"].startswith("⚠️ Please see a doctor today or tomorrow")
     told = [summary_line("face_weakness", "Yes")]  # from before the kill
     assert bullets(outcome["text"]) == told
@@ -459,7 +463,7 @@ def test_kill_then_start_offers_to_continue(emulator: Emulator, bot_process: Bot
     assert person.session()["offer_resume"] is False
 
     person.types("eye_closing", "no", "No")  # typing works again after the restart
-    path = [*NO_WARNINGS[4:], ("duration", DAYS), *NO_TRIGGERS]
+    path = [*NO_WARNINGS[4:], ("sudden_onset", "No"), ("duration", DAYS), *NO_TRIGGERS]
     outcome = person.walk(path)
     assert outcome["text"].startswith("⚠️ Please see a doctor today or tomorrow")
     (summary,) = person.press("📋 Summary", message_id=outcome["message_id"])
