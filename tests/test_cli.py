@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from tests.conftest import FLOW_PATH, ROOT
-from tests.test_flow_loader import GOOD
+from tests.flow.test_flow_loader import GOOD
 
 
 def cli(*args: str, cwd=ROOT, **env: str) -> subprocess.CompletedProcess:

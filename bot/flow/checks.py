@@ -5,14 +5,18 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from bot.flow.errors import FlowError
 from bot.flow.lexicon import canonical
 from bot.flow.model import FINISH, NO_SOURCE, Flow, Next, Question
+from bot.flow.schema_errors import SIMILAR
 from bot.flow.yaml_source import Location, Path
 
 Locate = Callable[[Path], Location]
 
+
+_NOT_A_TARGET = "is not a question or outcome"
 # Answers are referenced as "<flow>:<question>:<option>" by channels (for example in
 # Telegram button data, which holds at most 64 bytes); keep room for a short prefix.
 MAX_ANSWER_REF_BYTES = 56
@@ -43,11 +47,18 @@ def check_references(flow: Flow, source: str, locate: Locate) -> list[FlowError]
 
     _check_ids(flow, error)
     _check_targets(flow, error)
+    broken = [
+        i for i, e in enumerate(errors) if e.message.endswith((_NOT_A_TARGET, "leads nowhere"))
+    ]
     _check_outcomes(flow, error)
     _check_sources(flow, error)
     _check_words(flow, error)
     _check_ranges(flow, error)
-    _check_graph(flow, error)
+    unreached = _check_graph(flow, error, broken_targets=bool(broken))
+    if broken and unreached:  # one error per cause: the consequence is a note under it
+        first = errors[broken[0]]
+        note = f"until it is fixed, {', '.join(repr(u) for u in unreached)} can never be reached"
+        errors[broken[0]] = replace(first, hint=f"{first.hint}; {note}" if first.hint else note)
     return errors
 
 
@@ -118,7 +129,7 @@ def _check_targets(flow: Flow, error: Callable[..., None]) -> None:
             for ri, target in enumerate(targets_of(next_)):
                 if target not in targets:
                     path = (*where, ri, "go") if isinstance(next_, tuple) else where
-                    error(path, f"'{target}' is not a question or outcome", _suggest(target, flow))
+                    error(path, f"'{target}' {_NOT_A_TARGET}", _suggest(target, flow))
 
 
 def _check_rules(rules: tuple, path: Path, error: Callable[..., None]) -> None:
@@ -177,7 +188,7 @@ def _check_sources(flow: Flow, error: Callable[..., None]) -> None:
                 if ref == NO_SOURCE and len(item.source) > 1:
                     error(path, f"'{NO_SOURCE}' cannot be combined with other sources")
                 elif ref != NO_SOURCE and ref not in known:
-                    close = difflib.get_close_matches(ref, sorted(known), n=1)
+                    close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=SIMILAR)
                     hint = f"did you mean '{close[0]}'?" if close else "add it under sources"
                     error(path, f"unknown source '{ref}'", hint)
 
@@ -236,53 +247,70 @@ def _check_ranges(flow: Flow, error: Callable[..., None]) -> None:
             error((*qpath, "options"), "the last range must have no 'below'", "leave it open-ended")
 
 
-def _check_graph(flow: Flow, error: Callable[..., None]) -> None:
+def _check_graph(flow: Flow, error: Callable[..., None], broken_targets: bool) -> list[str]:
+    """Report loops, and questions and outcomes no path reaches; return the unreached.
+
+    When a ``next`` names something that does not exist, the questions cut off by it are
+    its consequence, not problems of their own: they are returned, not reported."""
     index = {q.id: i for i, q in enumerate(flow.questions)}
     reached: set[str] = set()
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    done: set[str] = set()
+    loops: set[frozenset[str]] = set()
 
-    def visit(qid: str, path: list[str]) -> None:
-        state[qid] = 1
-        reached.add(qid)
-        question = flow.questions[index[qid]]
-        for _, target in edges(flow, question):
+    def walk(start: str) -> None:
+        # Depth-first without recursion: a flow may be a chain of a thousand questions.
+        path: list[str] = [start]
+        todo = [iter(edges(flow, flow.questions[index[start]]))]
+        reached.add(start)
+        while todo:
+            step = next(todo[-1], None)
+            if step is None:
+                done.add(path.pop())
+                todo.pop()
+                continue
+            target = step[1]
             if target == FINISH or target not in index:
                 reached.add(target)
-                continue
-            if state.get(target) == 1:
-                cycle = [*path, qid]
-                loop = " -> ".join([*cycle[cycle.index(target) :], target])
-                error(
-                    ("questions", index[qid]),
-                    f"the flow can loop: {loop}",
-                    "a flow must always move forward",
-                )
-            elif target not in state:
-                visit(target, [*path, qid])
-        state[qid] = 2
+            elif target in path:
+                cycle = path[path.index(target) :]
+                if frozenset(cycle) not in loops:
+                    loops.add(frozenset(cycle))
+                    loop = " -> ".join([*cycle, target])
+                    hint = "a flow must always move forward"
+                    error(("questions", index[path[-1]]), f"the flow can loop: {loop}", hint)
+            elif target not in done:
+                reached.add(target)
+                path.append(target)
+                todo.append(iter(edges(flow, flow.questions[index[target]])))
 
     if flow.start in index:
-        visit(flow.start, [])
+        walk(flow.start)
     from_start = set(reached)
     for question in flow.questions:
-        if question.id not in state:  # still find loops among unreachable questions
-            visit(question.id, [])
-    reached = from_start
+        if question.id not in done:  # still find loops among unreachable questions
+            walk(question.id)
+    unreached = []
+    hint = "point an option's 'next' at it, or remove it"
     for i, question in enumerate(flow.questions):
-        if question.id not in reached:
-            hint = "point an option's 'next' at it, or remove it"
-            error(("questions", i, "id"), f"question '{question.id}' can never be reached", hint)
+        if question.id not in from_start:
+            unreached.append(question.id)
+            if not broken_targets:
+                error(
+                    ("questions", i, "id"), f"question '{question.id}' can never be reached", hint
+                )
     finish_outcomes = {o.id for o in flow.outcomes if o.default or o.red_flag}
     for i, outcome in enumerate(flow.outcomes):
-        reachable = outcome.id in reached or (FINISH in reached and outcome.id in finish_outcomes)
-        if not reachable:
-            hint = "point an option's 'next' at it, or remove it"
+        if outcome.id in from_start or (FINISH in from_start and outcome.id in finish_outcomes):
+            continue
+        unreached.append(outcome.id)
+        if not broken_targets:
             error(("outcomes", i, "id"), f"outcome '{outcome.id}' can never be reached", hint)
+    return unreached
 
 
 def _suggest(name: str, flow: Flow) -> str:
     known = [q.id for q in flow.questions] + [o.id for o in flow.outcomes] + [FINISH]
-    close = difflib.get_close_matches(name, known, n=1)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=SIMILAR)
     return (
         f"did you mean '{close[0]}'?"
         if close

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
-import typing
+import stat
 from pathlib import Path as FsPath
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bot.flow.checks import check_references
 from bot.flow.errors import FlowError, FlowLoadError
-from bot.flow.model import UNION_TAGS, Flow
+from bot.flow.model import Flow
 from bot.flow.safety import check_safety
-from bot.flow.yaml_source import MAX_FLOW_BYTES, Path, YamlDocument, read_yaml
+from bot.flow.schema_errors import schema_error
+from bot.flow.yaml_source import MAX_FLOW_BYTES, read_yaml
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -27,12 +27,9 @@ def check_flow_text(text: str, source: str) -> tuple[Flow | None, list[FlowError
     try:
         flow = Flow.model_validate(doc.data)
     except ValidationError as exc:
-        return None, sorted(_schema_error(err, doc, source) for err in exc.errors())
+        return None, sorted(schema_error(err, doc, source) for err in exc.errors())
 
-    def locate(path: Path) -> tuple[int, int]:
-        return doc.locate(path)
-
-    errors = check_references(flow, source, locate) + check_safety(flow, source, locate)
+    errors = check_references(flow, source, doc.locate) + check_safety(flow, source, doc.locate)
     if errors:
         return None, sorted(errors)
     return flow.model_copy(update={"version": flow.content_hash()}), []
@@ -42,7 +39,10 @@ def check_flow_file(path: FsPath) -> tuple[Flow | None, list[FlowError]]:
     """Validate one flow file on disk."""
     source = str(path)
     try:
-        if path.stat().st_size > MAX_FLOW_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return None, [FlowError(source, 1, 1, "not a regular file", "name a .yaml file")]
+        if info.st_size > MAX_FLOW_BYTES:
             limit = MAX_FLOW_BYTES // 1024
             hint = "split it into several flows"
             return None, [FlowError(source, 1, 1, f"file is larger than {limit} KiB", hint)]
@@ -84,49 +84,3 @@ def load_flows(directory: FsPath) -> dict[str, Flow]:
     if errors:
         raise FlowLoadError(errors)
     return flows
-
-
-def _schema_error(err: typing.Any, doc: YamlDocument, source: str) -> FlowError:
-    loc = tuple(part for part in err["loc"] if part not in UNION_TAGS)
-    line, col = doc.locate(loc)
-    kind = err["type"]
-    key = loc[-1] if loc else ""
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
-        return FlowError(source, line, col, f"unknown key '{key}'", hint)
-    if kind == "missing":
-        return FlowError(source, line, col, f"missing required key '{key}'", f"add '{key}: ...'")
-    if kind == "string_pattern_mismatch":
-        hint = "use lower-case letters, digits and '_', starting with a letter (at most 32)"
-        return FlowError(source, line, col, f"'{err['input']}' is not a valid id", hint)
-    if kind in ("string_type", "string_too_short") and isinstance(err.get("input"), (bool, int)):
-        hint = "put the value in quotes"
-        return FlowError(source, line, col, f"'{key}' must be text", hint)
-    return FlowError(source, line, col, f"'{key}': {err['msg']}", "")
-
-
-def _allowed_keys(loc: tuple) -> list[str]:
-    """Field names of the model that sits at ``loc`` in the flow document."""
-    model: type[BaseModel] = Flow
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        inner = (
-            _model_in(model.model_fields[part].annotation) if part in model.model_fields else None
-        )
-        if inner is None:
-            break
-        model = inner
-    return [name for name in model.model_fields if name != "version"]
-
-
-def _model_in(annotation: typing.Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None

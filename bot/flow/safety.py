@@ -163,11 +163,10 @@ def _check_paths(flow: Flow, index: dict[str, int], error: Callable[..., None]) 
             now = max(worst, option.red_flag, key=SEVERITY_RANK.__getitem__)
             step = (*path, f"{qid}={option.id}")
             next_ = question.target(option)
-            taken = (
-                [next(r.go for r in next_ if r.holds(now))]
-                if isinstance(next_, tuple)
-                else targets_of(next_)
-            )
+            if isinstance(next_, tuple):  # the first rule that holds (a broken list: none)
+                taken = [r.go for r in next_ if r.holds(now)][:1]
+            else:
+                taken = targets_of(next_)
             for target in taken:
                 if target in index:
                     stack.append((target, now, step))

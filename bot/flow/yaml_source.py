@@ -17,6 +17,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bot.flow.errors import FlowError
 
 MAX_FLOW_BYTES = 256 * 1024
+MAX_NESTING = 40  # a flow needs about 8 levels; deeper is a mistake or an attack
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 Location = tuple[int, int]
 Path = tuple[str | int, ...]
@@ -74,6 +76,14 @@ def read_yaml(text: str, source: str) -> tuple[YamlDocument | None, list[FlowErr
                 "split it into several flows",
             )
         ]
+    control = _CONTROL.search(text)
+    if control:
+        line, col = _position(text, control.start())
+        message = f"control character U+{ord(control.group()):04X} is not allowed"
+        return None, [FlowError(source, line, col, message, _CONTROL_HINT)]
+    too_deep = _too_deep(text, source)
+    if too_deep:
+        return None, [too_deep]
     loader = _FlowLoader(text)
     try:
         root = loader.get_single_node()
@@ -83,13 +93,45 @@ def read_yaml(text: str, source: str) -> tuple[YamlDocument | None, list[FlowErr
         errors: list[FlowError] = []
         data = _build(loader, root, (), locations, errors, source)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or exc.context or "invalid YAML"
-        return None, [FlowError(source, line, col, f"YAML syntax: {message}", _yaml_hint(message))]
+        return None, [_syntax_error(exc, source)]
+    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+        return None, [FlowError(source, 1, 1, f"YAML: {exc}", _CONTROL_HINT)]
     finally:
         loader.dispose()
     return (None if errors else YamlDocument(data, locations)), errors
+
+
+_CONTROL_HINT = "remove it; it may have come along when text was copied from another program"
+
+
+def _position(text: str, offset: int) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> FlowError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = exc.problem or exc.context or "invalid YAML"
+    return FlowError(source, line, col, f"YAML syntax: {message}", _yaml_hint(message))
+
+
+def _too_deep(text: str, source: str) -> FlowError | None:
+    """Refuse deep nesting before composing it (the composer recurses per level)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FlowLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                    hint = "a flow needs only a few levels: check the indentation and brackets"
+                    return FlowError(source, line, col, "the file is nested too deeply", hint)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported, located, by the real read
+    return None
 
 
 def _yaml_hint(message: str) -> str:
@@ -99,6 +141,11 @@ def _yaml_hint(message: str) -> str:
         return "indent with spaces, not tabs"
     if "mapping values" in message:
         return "put text containing ': ' in quotes"
+    if "block end" in message or "block mapping" in message or "expected ':'" in message:
+        return (
+            "check the indentation: keys of one question or option must start in the same"
+            " column (use spaces, two per level)"
+        )
     return "check indentation and quoting around this position"
 
 

@@ -7,8 +7,8 @@ import pytest
 from bot.engine import Answer, Start, step
 from bot.flow import SEVERITY_RANK
 from tests.conftest import NOW
-from tests.test_flow_loader import GOOD
-from tests.test_flow_loader import errors_of as safety_errors
+from tests.flow.test_flow_loader import GOOD
+from tests.flow.test_flow_loader import errors_of as safety_errors
 
 
 def test_warning_sign_after_a_trigger_question_is_refused():

@@ -73,7 +73,7 @@ def test_unknown_key_suggests_the_right_one_with_its_position():
     assert any(
         "f.yaml:17:5: error: unknown key 'promt'" in e and "did you mean 'prompt'" in e for e in out
     )
-    assert any("missing required key 'prompt'" in e for e in out)
+    assert any("question 'q2' needs 'prompt'" in e for e in out)
 
 
 def test_undefined_reference_is_located_and_suggests_a_fix():
