@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | chat | validate [PATH ...] | test-flows [PATH ...]``."""
+"""Command line: ``python -m bot run | chat | validate | test-flows | graph``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument(
         "paths", nargs="*", type=Path, help="flow files (default: all in FLOWS_DIR)"
     )
+    graph = commands.add_parser("graph", help="draw a flow (Mermaid on stdout, or SVG/PNG)")
+    graph.add_argument("flow", nargs="?", help="flow id or file (default: DEFAULT_FLOW)")
+    graph.add_argument("--format", choices=("mermaid", "svg", "png"), default="mermaid")
+    graph.add_argument("--output", type=Path, help="write here instead of stdout")
     test_flows = commands.add_parser(
         "test-flows", help="run the patient stories in FLOWS_DIR/tests and show coverage"
     )
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "validate":
         return _validate(settings, args.paths)
+    if args.command == "graph":
+        return _graph(settings, args.flow, args.format, args.output)
     if args.command == "test-flows":
         from bot.scenarios.report import test_flows
 
@@ -82,6 +88,28 @@ def _validate(settings: Settings, paths: list[Path]) -> int:
         print(f"error: no flow files in {settings.flows_dir}", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _graph(settings: Settings, name: str | None, fmt: str, output: Path | None) -> int:
+    from bot.flow import FlowLoadError, load_flow
+    from bot.flow.graph import GraphUnavailable, render, to_mermaid
+
+    path = Path(name) if name and name.endswith((".yaml", ".yml")) else None
+    path = path or settings.flows_dir / f"{name or settings.default_flow}.yaml"
+    try:
+        flow = load_flow(path)
+        drawing = to_mermaid(flow).encode() if fmt == "mermaid" else render(flow, fmt)
+    except FlowLoadError as exc:
+        print(f"error: {path} has problems:\n{exc}", file=sys.stderr)
+        return 1
+    except (GraphUnavailable, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if output is not None:
+        output.write_bytes(drawing)
+    else:
+        sys.stdout.buffer.write(drawing)
+    return 0
 
 
 def _open(settings: Settings) -> Conversations | None:
