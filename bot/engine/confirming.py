@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.engine.understanding import QuestionReader, Reading
+from bot.engine.reading import Reading
+from bot.engine.understanding import QuestionReader
 from bot.flow.lexicon import CONFIRM_CLEAR, CONFIRM_SHORT, REJECT, canonical
 
 

@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.engine import texts
+from bot.engine.command_words import command_word
 from bot.engine.confirming import confirmation
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
+from bot.engine.reading import Reading
 from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session, worst_of
-from bot.engine.understanding import Reading, command_word
 from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.flow.lexicon import canonical
 

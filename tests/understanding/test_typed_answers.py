@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.engine.understanding import QuestionReader, Reading
+from bot.engine.reading import Reading
+from bot.engine.understanding import QuestionReader
 from bot.flow import SEVERITY_RANK, Flow
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)

@@ -1,0 +1,106 @@
+"""What one question understands as whole answers, and its phrases inside longer ones.
+
+Labels, ids and admins' synonyms come from the flow; yes / no / not-sure words from
+``bot.flow.lexicon``. A phrase that names several options names none (never guess).
+"""
+
+from __future__ import annotations
+
+from bot.engine.reading import Reading, record
+from bot.flow import Option, Question
+from bot.flow.lexicon import NEGATORS, NO_HEDGED, NO_STRICT, UNSURE, YES, canonical, negated_at
+from bot.flow.model import UNSURE_OPTION_IDS
+
+
+class PhraseBook:
+    """The words of one question's answers (built once per flow version)."""
+
+    def __init__(self, question: Question, warning: bool):
+        self._options = question.options
+        self._warning = warning
+        self.exact, self._inner = self._vocabulary()
+
+    def _vocabulary(self) -> tuple[dict[str, Reading], list[tuple[list[str], str]]]:
+        """Whole-answer phrases (admins' words win over built-in ones) and inner phrases."""
+        builtin: dict[str, set[tuple[str, bool]]] = {}
+        written: dict[str, set[str]] = {}
+        for option in self._options:
+            for phrase in (option.label, option.id, option.id.replace("_", " "), *option.synonyms):
+                written.setdefault(canonical(phrase), set()).add(option.id)
+            for phrase, certain in self._builtin_words(option):
+                builtin.setdefault(phrase, set()).add((option.id, certain))
+        exact: dict[str, Reading] = {}
+        for phrase, found in builtin.items():
+            if len({option_id for option_id, _ in found}) == 1:
+                option_id, certain = next(iter(found))
+                exact[phrase] = Reading(option_id, certain=certain)
+        inner: list[tuple[list[str], str]] = []
+        for phrase, ids in written.items():
+            if len(ids) == 1 and phrase:
+                option_id = next(iter(ids))
+                exact[phrase] = record(option_id)
+                if len(phrase) > 2:
+                    inner.append((phrase.split(), option_id))
+            elif phrase:
+                exact.pop(phrase, None)  # the phrase names several options: never guess
+        inner.sort(key=lambda item: -len(item[0]))
+        return exact, inner
+
+    def _builtin_words(self, option: Option) -> list[tuple[str, bool]]:
+        if option.id == "yes":
+            return [(p, True) for p in YES]
+        if option.id == "no":
+            hedged_certain = not self._warning
+            return [(p, True) for p in NO_STRICT] + [(p, hedged_certain) for p in NO_HEDGED]
+        if option.id in UNSURE_OPTION_IDS:
+            return [(p, True) for p in UNSURE]
+        return []
+
+    def options_inside(self, tokens: list[str]) -> set[str]:
+        plain, negated = self.matches_inside(tokens)
+        return plain | negated
+
+    def matches_inside(self, tokens: list[str]) -> tuple[set[str], set[str]]:
+        """Options whose phrases stand in ``tokens``, split by whether a negation precedes
+        them; a longer phrase hides the shorter ones it covers ("not sleeping well" hides
+        "sleeping well")."""
+        spans: list[tuple[int, int, str, bool]] = []
+        for phrase, option_id in self._inner:
+            size = len(phrase)
+            for at in range(len(tokens) - size + 1):
+                if tokens[at : at + size] == phrase:
+                    own_negation = any(word in NEGATORS for word in phrase)
+                    negated = not own_negation and negated_at(tokens, at) is not None
+                    spans.append((at, at + size, option_id, negated))
+        plain: set[str] = set()
+        negated_ids: set[str] = set()
+        for start, end, option_id, negated in spans:
+            covered = any(
+                s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in spans
+            )
+            if not covered:
+                (negated_ids if negated else plain).add(option_id)
+        return plain, negated_ids
+
+
+def find(words: list[str], phrase: list[str]) -> int | None:
+    """Where ``phrase`` (words) stands in ``words``, if anywhere."""
+    size = len(phrase)
+    for i in range(len(words) - size + 1):
+        if words[i : i + size] == phrase:
+            return i
+    return None
+
+
+def contains(tokens: list[str], phrases: frozenset[str]) -> bool:
+    """Whether any of the canonical ``phrases`` stands in ``tokens``."""
+    padded = f" {' '.join(t for t in tokens if t)} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def blank(words: list[str], phrase: list[str]) -> None:
+    """Blank out every occurrence of ``phrase`` in ``words`` (in place)."""
+    at = find(words, phrase)
+    while at is not None:
+        words[at : at + len(phrase)] = [""] * len(phrase)
+        at = find(words, phrase)
