@@ -11,6 +11,8 @@ from bot.flow import Option, Question
 from bot.flow.lexicon import NEGATORS, NO_HEDGED, NO_STRICT, UNSURE, YES, canonical, negated_at
 from bot.flow.model import UNSURE_OPTION_IDS
 
+_NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
 
 class PhraseBook:
     """The words of one question's answers (built once per flow version)."""
@@ -19,6 +21,7 @@ class PhraseBook:
         self._options = question.options
         self._warning = warning
         self.exact, self._inner = self._vocabulary()
+        self._last: tuple[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = ((), _NONE)
 
     def _vocabulary(self) -> tuple[dict[str, Reading], list[tuple[list[str], str]]]:
         """Whole-answer phrases (admins' words win over built-in ones) and inner phrases."""
@@ -60,12 +63,24 @@ class PhraseBook:
         plain, negated = self.matches_inside(tokens)
         return plain | negated
 
-    def matches_inside(self, tokens: list[str]) -> tuple[set[str], set[str]]:
+    def matches_inside(self, tokens: list[str]) -> tuple[frozenset[str], frozenset[str]]:
         """Options whose phrases stand in ``tokens``, split by whether a negation precedes
         them; a longer phrase hides the shorter ones it covers ("not sleeping well" hides
         "sleeping well")."""
+        key = tuple(tokens)
+        last = self._last  # one reading asks several times about the same words
+        if last[0] == key:
+            return last[1]
+        found = self._search(tokens)
+        self._last = (key, found)
+        return found
+
+    def _search(self, tokens: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+        present = set(tokens)
         spans: list[tuple[int, int, str, bool]] = []
         for phrase, option_id in self._inner:
+            if phrase[0] not in present:
+                continue
             size = len(phrase)
             for at in range(len(tokens) - size + 1):
                 if tokens[at : at + size] == phrase:
@@ -80,7 +95,7 @@ class PhraseBook:
             )
             if not covered:
                 (negated_ids if negated else plain).add(option_id)
-        return plain, negated_ids
+        return frozenset(plain), frozenset(negated_ids)
 
 
 def find(words: list[str], phrase: list[str]) -> int | None:

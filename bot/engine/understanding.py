@@ -129,9 +129,7 @@ class QuestionReader:
     def _doubt(self, tokens: list[str]) -> Reading | None:
         if self._unsure is None:
             return None
-        words = list(tokens)
-        for hedge in HEDGE_INSIDE:  # "not that I know of" is a hedged no, not doubt
-            blank(words, hedge.split())
+        words = _without(tokens, _HEDGES)  # "not that I know of" is a hedged no, not doubt
         for i, word in enumerate(words):  # "maybe 5 hours", "4 hours maybe": an estimate
             near = words[max(0, i - 4) : i] + words[i + 1 : i + 2]
             if word in _ESTIMATES and any(_is_amount(w) for w in near if w):
@@ -244,9 +242,7 @@ class QuestionReader:
             return record(self._no)
         if inside:  # "I've been told it doesn't": the answer's own words
             return read_back(self._no)
-        rest = list(tokens)
-        for hedge in sorted(NO_HEDGED, key=len, reverse=True):
-            blank(rest, hedge.split())
+        rest = _without(tokens, _HEDGED_NOS)
         if _LIMITING & set(rest) or PAST_EPISODE & set(rest):
             return ask("mixed")  # "not really, it was only for a day"
         return read_back(self._no)
@@ -311,6 +307,21 @@ _ESTIMATES = frozenset({"maybe", "perhaps", "possibly"})
 _LIMITING = frozenset({"only", "just", "was", "were", "once", "sometimes", "mostly", "but"})
 _EPISODE_ENDED = frozenset({"went", "gone", "stopped", "passed", "came", "used"})
 _AFFIRMING = frozenset({"it does", "i do", "i have", "it has", "i am", "it is", "i did"})
+
+
+# Phrases as word lists, longest first, so a longer one is blanked before its parts.
+_HEDGES = sorted((h.split() for h in HEDGE_INSIDE), key=len, reverse=True)
+_HEDGED_NOS = sorted((h.split() for h in NO_HEDGED), key=len, reverse=True)
+
+
+def _without(tokens: list[str], phrases: list[list[str]]) -> list[str]:
+    """``tokens`` with every occurrence of these phrases blanked out."""
+    words = list(tokens)
+    present = set(tokens)
+    for phrase in phrases:
+        if phrase[0] in present:
+            blank(words, phrase)
+    return words
 
 
 def _is_amount(word: str) -> bool:
