@@ -227,6 +227,11 @@ def _since(tokens: Sequence[str], today: date) -> list[Range]:
     text = " ".join(tokens)
     found = [span for phrase, span in _RELATIVE_DAYS.items() if re.search(rf"\b{phrase}\b", text)]
     dated = bool(_DATED & set(tokens))
+    if dated and not _MONTHS.keys() & set(tokens):  # "since the 10th": this month, or last
+        day = next((d for t in tokens if (d := _ordinal(t)) is not None), None)
+        if day is not None:
+            month = today.month if day <= today.day else (today.month - 2) % 12 + 1
+            found.extend(filter(None, [_since_date(month, day, today)]))
     for i, token in enumerate(tokens):
         after_since = dated or (i > 0 and tokens[i - 1] in {"since", "from", "in", "last"})
         if token in _WEEKDAYS and after_since:
@@ -247,11 +252,15 @@ def _since(tokens: Sequence[str], today: date) -> list[Range]:
 def _day_of_month(tokens: Sequence[str], month_at: int) -> int | None:
     """The day in "the 1st of November", "3 March", "November 3rd", if given."""
     near = [*tokens[max(0, month_at - 3) : month_at], *tokens[month_at + 1 : month_at + 2]]
-    for word in near:
-        digits = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", word)
-        if digits and 1 <= int(digits.group(1)) <= 31:
-            return int(digits.group(1))
-    return None
+    return next((day for word in near if (day := _ordinal(word, bare=True)) is not None), None)
+
+
+def _ordinal(word: str, bare: bool = False) -> int | None:
+    """The day in "10th" (or "10" when ``bare``), if it is one."""
+    found = re.fullmatch(r"(\d{1,2})(st|nd|rd|th)?", word)
+    if not found or not (found.group(2) or bare) or not 1 <= int(found.group(1)) <= 31:
+        return None
+    return int(found.group(1))
 
 
 def _since_date(month: int, day: int | None, today: date) -> Range | None:

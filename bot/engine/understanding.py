@@ -33,6 +33,7 @@ from bot.flow.lexicon import (
     LEAD_YES,
     NEGATORS,
     NO_HEDGED,
+    NO_NEGATED,
     NOW_WORDS,
     PAST_EPISODE,
     SAFE_AFTER_NO,
@@ -65,7 +66,9 @@ class QuestionReader:
         )
         self._phrases = PhraseBook(question, self.warning)
         self._yes = self._phrases.exact.get("yes", Reading()).option_id
-        self._no = self._phrases.exact.get("no", Reading()).option_id
+        # Only an answer that means "no" itself is read from hedges and negations: "fine" to
+        # "Shall we begin?" must never decline.
+        self._no = "no" if question.option("no") is not None else None
         self._count_words = frozenset(canonical(w) for w in question.count_words)
 
     def rank(self, option_id: str) -> int:
@@ -87,6 +90,7 @@ class QuestionReader:
             lambda: self._doubt(tokens),
             lambda: self._quantity(tokens, now),
             lambda: self._lead_yes(tokens),
+            lambda: self._nobody_could_tell(tokens),
             lambda: self._sign_described(tokens),
             lambda: ask("negated") if has_double_negation(tokens) else None,
             lambda: self._only_now(tokens),
@@ -139,7 +143,16 @@ class QuestionReader:
         unobserved = self._unobserved_inside(tokens)
         if unobserved is not None:  # "I sleep alone, so no idea": nobody could tell
             return read_back(unobserved)
+        rest = _without(tokens, _DOUBTS)
+        if self.warning and self._sign and not self.question.reads and sign_cues(rest)[1]:
+            return read_back(self._sign)  # "I don't know if it counts, but last night I fell"
         return record(self._unsure)
+
+    def _nobody_could_tell(self, tokens: list[str]) -> Reading | None:
+        # "I'm a widower, nobody to see": the words of the unobserved answer, and no other's.
+        plain, _ = self._phrases.matches_inside(tokens)
+        found = self._unobserved_inside(tokens)
+        return read_back(found) if found is not None and plain == {found} else None
 
     def _unobserved_inside(self, tokens: list[str]) -> str | None:
         plain, _ = self._phrases.matches_inside(tokens)
@@ -178,8 +191,8 @@ class QuestionReader:
         rest = tokens[1:]
         if rest and rest[0] in LEAD_NO:
             return ask("mixed")  # "yeah, no"
-        if rest and contains(rest, NO_HEDGED):
-            return ask("mixed")
+        if rest and contains(rest, NO_NEGATED):
+            return ask("mixed")  # "yes, not really"
         inside = self._phrases.options_inside(rest)
         if not inside or inside == {self._yes}:
             return record(self._yes)
@@ -214,7 +227,9 @@ class QuestionReader:
 
     def _only_now(self, tokens: list[str]) -> Reading | None:
         # "not right now", "I'm fine now": the question may count earlier episodes too.
-        if not self.warning or not NOW_WORDS & set(tokens):
+        # Only the emergency screen counts episodes that have passed.
+        episodes = self.rank(self._sign or "") == SEVERITY_RANK["emergency"]
+        if not episodes or not NOW_WORDS & set(tokens):
             return None
         negated = any(t in NEGATORS for t in tokens) or contains(tokens, NO_HEDGED)
         return ask("when") if negated else None
@@ -243,7 +258,7 @@ class QuestionReader:
         if inside:  # "I've been told it doesn't": the answer's own words
             return read_back(self._no)
         rest = _without(tokens, _HEDGED_NOS)
-        if _LIMITING & set(rest) or PAST_EPISODE & set(rest):
+        if (_LIMITING | CLAUSE_BREAKS) & set(rest) or PAST_EPISODE & set(rest):
             return ask("mixed")  # "not really, it was only for a day"
         return read_back(self._no)
 
@@ -311,6 +326,7 @@ _AFFIRMING = frozenset({"it does", "i do", "i have", "it has", "i am", "it is", 
 
 # Phrases as word lists, longest first, so a longer one is blanked before its parts.
 _HEDGES = sorted((h.split() for h in HEDGE_INSIDE), key=len, reverse=True)
+_DOUBTS = sorted((h.split() for h in DOUBT_INSIDE), key=len, reverse=True)
 _HEDGED_NOS = sorted((h.split() for h in NO_HEDGED), key=len, reverse=True)
 
 

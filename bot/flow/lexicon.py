@@ -25,6 +25,7 @@ _SPELLINGS = {
     "havnt": "haven't", "dosent": "doesn't", "dosnt": "doesn't", "nothings": "nothing's",
     "nobodys": "nobody's", "noone": "nobody", "kinda": "kind of", "sorta": "sort of",
     "hrs": "hours", "hr": "hour", "mins": "minutes", "wks": "weeks", "yrs": "years",
+    "bout": "about", "abt": "about", "wen": "when", "evry": "every", "nite": "night",
     "lets": "let's",
 }  # fmt: skip
 _PAIRS = {
@@ -115,6 +116,9 @@ NO_HEDGED = _phrases(
     "feels normal", "feel normal", "as normal", "as usual", "same as always",
     "same as usual", "no different", "all okay", "okay",
 )
+# The hedged noes that carry a negation (the rest are "fine", "normal", "all good").
+NO_NEGATED = frozenset(p for p in NO_HEDGED if set(p.split()) & {"not", "don't", "doubt",
+                       "haven't", "wouldn't", "doesn't", "hasn't", "isn't", "didn't", "wasn't"})
 UNSURE = _phrases(
     "not sure", "unsure", "don't know", "i don't know", "no idea", "maybe", "perhaps",
     "possibly", "not certain", "uncertain", "i'm not sure", "i'm unsure", "can't tell",
@@ -180,7 +184,8 @@ SIGN_WORDS = frozenset({
     "tingle", "tingling", "tingly", "tingles", "dead", "slur", "slurred", "slurring",
     "paralysed", "paralyzed", "paralysis", "stiff", "heavy", "clumsy", "choke", "choking",
     "chokes", "reduced", "worse", "crooked", "lopsided", "blurry", "blurred", "double",
-    "dizzy", "fell", "falling", "dropping", "slack", "weird", "strange", "odd", "funny",
+    "dizzy", "fell", "falling", "dropping", "dropped", "drop", "drops", "slack", "weird",
+    "strange", "odd", "funny",
     "spreads", "spreading", "spread", "less", "uneven", "different", "changed", "change",
     "wobbly", "bad", "sometimes", "occasionally", "slightly", "bit", "little", "half",
     "partly", "partially", "mostly", "mumble", "mumbling", "sudden", "suddenly", "abrupt",
@@ -241,6 +246,11 @@ REJECT = _phrases(
 # fmt: on
 
 
+_DOUBT_FOLLOWERS = frozenset({"know", "sure", "idea", "remember", "clue"})
+# Functions named as things: "no sensation" describes the sign even after an answering "no".
+FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
+
+
 def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
     """Where a negating word stands shortly before ``tokens[index]``, if one does.
 
@@ -252,6 +262,8 @@ def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
         if word in CLAUSE_BREAKS:
             return None
         if word in NEGATORS and not (word in ANSWER_NO and index - j > (1 if j == 0 else 2)):
+            if j + 1 < index and tokens[j + 1] in _DOUBT_FOLLOWERS:
+                continue  # "don't know, I sleep alone": doubt, not a negated clause
             return j
     return None
 
@@ -269,6 +281,8 @@ def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
         if token in INABILITY or (token in SIGN_WORDS and negator is None):
             strong = True
         elif token in FUNCTION_WORDS:
+            if negator == 0 and tokens[0] in ANSWER_NO and token not in FUNCTION_NOUNS:
+                negator = None  # "no, stays by the nose": the answer, then a sentence
             named = negator is not None and not SIGN_WORDS & set(tokens[negator:i])
             strong = strong or named or "nothing" in tokens[i + 1 : i + 3]
         elif token in DEGREE_WORDS:

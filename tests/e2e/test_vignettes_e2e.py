@@ -18,13 +18,16 @@ from .emulator import Emulator
 
 FLOW = load_flow(FLOW_PATH)
 STORIES = {
-    s.name: s for s in load_scenarios(ROOT / "flows" / "tests" / "nostril_twitch.yaml").scenarios
+    s.name: s
+    for path in sorted((ROOT / "flows" / "tests").glob("nostril_twitch*.yaml"))
+    for s in load_scenarios(path).scenarios
 }
 CHOSEN = [
     "Student in exam season, typing everything",
     "Eye will not close, said in negative grammar",
     "Mini-stroke earlier today",
     "Husband says it doesn't stop at night (negative grammar)",
+    "Grandmother, numb useless hand on Tuesday that came back",
 ]
 WAIT = 10.0
 
