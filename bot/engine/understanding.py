@@ -69,6 +69,7 @@ class QuestionReader:
         # Only an answer that means "no" itself is read from hedges and negations: "fine" to
         # "Shall we begin?" must never decline.
         self._no = "no" if question.option("no") is not None else None
+        self._says_no = self._phrases.exact.get("no", Reading()).option_id
         self._count_words = frozenset(canonical(w) for w in question.count_words)
 
     def rank(self, option_id: str) -> int:
@@ -235,17 +236,18 @@ class QuestionReader:
         return ask("when") if negated else None
 
     def _lead_no(self, tokens: list[str]) -> Reading | None:
-        if tokens[0] not in LEAD_NO or self._no is None:
+        no = self._no or self._says_no  # "nah, not today" declines the consent question
+        if tokens[0] not in LEAD_NO or no is None:
             return None
         rest = tokens[1:]
         if all(t in SAFE_AFTER_NO for t in rest):
-            return record(self._no)
+            return record(no)
         if LEAD_YES & set(rest) or contains(rest, _AFFIRMING):
             return ask("mixed")  # "nah yeah", "no it does"
         plain, _ = self._phrases.matches_inside(tokens)
-        if plain - {self._no}:
+        if plain - {no}:
             return ask("mixed")  # "no, I'm not sleeping well"
-        return read_back(self._no) if self.warning else record(self._no)
+        return read_back(no) if self.warning else record(no)
 
     def _hedged_no(self, tokens: list[str]) -> Reading | None:
         if self._no is None or not contains(tokens, NO_HEDGED):
