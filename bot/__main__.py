@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | chat | validate | test-flows | graph``."""
+"""Command line: ``python -m bot run | chat | validate | test-flows | graph | diff``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     graph.add_argument("flow", nargs="?", help="flow id or file (default: DEFAULT_FLOW)")
     graph.add_argument("--format", choices=("mermaid", "svg", "png"), default="mermaid")
     graph.add_argument("--output", type=Path, help="write here instead of stdout")
+    diff = commands.add_parser("diff", help="how a change to a flow changes the advice given")
+    diff.add_argument("old", help="the old flow file, or REV:path (e.g. HEAD~1:flows/x.yaml)")
+    diff.add_argument("new", help="the new flow file, or REV:path")
+    diff.add_argument(
+        "--accept-less-urgent",
+        action="store_true",
+        help="exit 0 even when some answers now get less urgent advice (after review)",
+    )
     test_flows = commands.add_parser(
         "test-flows", help="run the patient stories in FLOWS_DIR/tests and show coverage"
     )
@@ -48,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "validate":
         return _validate(settings, args.paths)
+    if args.command == "diff":
+        return _diff(args.old, args.new, args.accept_less_urgent)
     if args.command == "graph":
         return _graph(settings, args.flow, args.format, args.output)
     if args.command == "test-flows":
@@ -88,6 +98,19 @@ def _validate(settings: Settings, paths: list[Path]) -> int:
         print(f"error: no flow files in {settings.flows_dir}", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _diff(old: str, new: str, accept_less_urgent: bool) -> int:
+    from bot.flow import FlowLoadError
+    from bot.publish.diff_report import report
+
+    try:
+        return report(old, new, accept_less_urgent)
+    except FlowLoadError as exc:
+        print(f"error: a version has problems:\n{exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 def _graph(settings: Settings, name: str | None, fmt: str, output: Path | None) -> int:
