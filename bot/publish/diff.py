@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.engine import compiled
-from bot.flow import SEVERITY_RANK, Flow
+from bot.flow import SEVERITY_RANK, Flow, Question
+from bot.flow.checks import edges
 
 NOT_OFFERED = "(answer not offered)"
 Side = tuple[str, str | None, frozenset[str]]  # node, worst red flag, triggers
@@ -165,8 +166,6 @@ def _ending(side: Side) -> Ending:
 
 def _reachable(flow: Flow) -> dict[str, frozenset[str]]:
     """For each question, the questions that may still be asked after it."""
-    from bot.flow.checks import edges
-
     after: dict[str, frozenset[str]] = {}
     for question in reversed(_order(flow)):
         found: set[str] = set()
@@ -177,12 +176,10 @@ def _reachable(flow: Flow) -> dict[str, frozenset[str]]:
     return after
 
 
-def _order(flow: Flow) -> list:
+def _order(flow: Flow) -> list[Question]:
     """Questions in an order where every question comes before those it leads to."""
-    from bot.flow.checks import edges
-
     seen: set[str] = set()
-    ordered: list = []
+    ordered: list[Question] = []
     for root in flow.questions:
         stack = [(root, iter(edges(flow, root)))]
         if root.id in seen:
