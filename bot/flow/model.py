@@ -157,6 +157,12 @@ class Question(_Frozen):
         """The option with this id, if any."""
         return next((o for o in self.options if o.id == option_id), None)
 
+    @property
+    def mildest(self) -> str:
+        """The answer of a person without this sign or trigger (the first calm option)."""
+        calm = [o for o in self.options if not o.red_flag and not o.trigger and not o.unobserved]
+        return (calm or list(self.options))[0].id
+
     def target(self, option: Option) -> Next | None:
         """Where choosing ``option`` leads."""
         return option.next if option.next is not None else self.next

@@ -90,7 +90,7 @@ class _Walker:
         self.flows = (old, new)
         self.machines = (compiled(old), compiled(new))
         self.ahead = (_reachable(old), _reachable(new))
-        self.calm = {q.id: _mildest(q) for flow in (new, old) for q in flow.questions}
+        self.calm = {q.id: q.mildest for flow in (new, old) for q in flow.questions}
         self.walk = lru_cache(maxsize=None)(self._walk)
 
     def _walk(
@@ -153,11 +153,6 @@ class _Walker:
         worst = max(side[1], option.red_flag, key=SEVERITY_RANK.__getitem__)
         triggers = side[2] | {option.trigger} if option.trigger else side[2]
         return (self.machines[i].advance(question, option_id, worst), worst, triggers)
-
-
-def _mildest(question) -> str:
-    calm = [o for o in question.options if not o.red_flag and not o.trigger]
-    return (calm or list(question.options))[0].id
 
 
 def _ending(side: Side) -> Ending:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.engine import Answer, Session, Start, compiled, step
-from bot.flow import SEVERITY_RANK, Flow, Question
+from bot.flow import SEVERITY_RANK, Flow
 from bot.scenarios.model import Scenario, Tap, Typed
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -38,12 +38,6 @@ class Result:
         return not self.problems
 
 
-def mildest(question: Question) -> str:
-    """The answer a person without this sign or trigger taps."""
-    calm = [o for o in question.options if not o.red_flag and not o.trigger and not o.unobserved]
-    return (calm or list(question.options))[0].id
-
-
 def run_scenario(flow: Flow, scenario: Scenario, now: datetime = NOW) -> Result:
     """Run ``scenario`` on ``flow`` and check its expectations."""
     result = Result(scenario)
@@ -66,11 +60,11 @@ def _answer_one(
     question = flow.question(session.state)
     assert question is not None, session.state
     result.asked.append(question.id)
-    planned = scenario.answer_for(question.id) or Tap(tap=mildest(question))
+    planned = scenario.answer_for(question.id) or Tap(tap=question.mildest)
     meant = planned.means if isinstance(planned, Typed) else planned.tap
     if question.option(meant) is None:
         result.problems.append(f"'{question.id}' has no answer '{meant}'")
-        meant = mildest(question)
+        meant = question.mildest
     tap = Answer(option_id=meant, question_id=question.id, flow_id=flow.id)
     after, _ = step(flow, session, tap if isinstance(planned, Tap) else Answer(planned.say), now)
     if after is not None and not after.ended and after.state == question.id:

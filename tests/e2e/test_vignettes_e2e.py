@@ -10,7 +10,6 @@ import pytest
 from bot.flow import load_flow
 from bot.scenarios import load_scenarios
 from bot.scenarios.model import Typed
-from bot.scenarios.runner import mildest
 from tests.conftest import FLOW_PATH, ROOT
 
 from .conftest import BotProcess
@@ -73,7 +72,7 @@ def test_story_end_to_end(emulator: Emulator, bot_process: BotProcess, name: str
         meant = (
             planned.means
             if isinstance(planned, Typed)
-            else (planned.tap if planned else mildest(question))
+            else (planned.tap if planned else question.mildest)
         )
         label = question.option(meant).label
         if not isinstance(planned, Typed):
