@@ -111,7 +111,7 @@ class QuestionReader:
 
     def _number(self, text: str, tokens: list[str]) -> Reading | None:
         stripped = text.strip().rstrip(".)")
-        if len(tokens) != 1 or not stripped.isdigit() or len(stripped) > 2:
+        if len(tokens) != 1 or not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 2:
             return None
         value = int(stripped)
         by_index = self._options[value - 1].id if 1 <= value <= len(self._options) else None
