@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from telegram import Update
 
 from bot import create_application, load_settings
+from bot.channels.telegram.app import register_commands
 from bot.channels.telegram.texts import INVALID_BUTTON, PRIVATE_ONLY, SOMETHING_WRONG
 from tests.conftest import ROOT
 from tests.fake_bot_api import FakeBotAPI
@@ -34,14 +36,19 @@ class OfflineBot:
             update_id = self.update_id
         before = len(self.api.log)
         update = Update.de_json({"update_id": update_id, **raw}, self.app.bot)
-        await self.app.process_update(update)
+        person = f"telegram:{update.effective_chat.id}"
+        self.store.inbox.add([(update_id, person, json.dumps(update.to_dict()))])
+        await self.app.bot_data["worker"].drain()
+        await self.app.bot_data["relay"].drain()
         return self.api.log[before:]
 
     def message(self, text: str, chat_type: str = "private", chat_id: int = CHAT) -> dict:
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        # User and bot messages share one id sequence per chat, as on Telegram.
+        message_id = self.api._message_ids[chat_id] = self.api._message_ids.get(chat_id, 0) + 1
         return {
             "message": {
-                "message_id": 1,
+                "message_id": message_id,
                 "date": 0,
                 "chat": {"id": chat_id, "type": chat_type, "title": "g", "first_name": "A"},
                 "from": {"id": CHAT, "is_bot": False, "first_name": "A"},
@@ -99,7 +106,8 @@ async def test_an_unexpected_error_is_logged_and_the_session_is_unchanged(
     monkeypatch.setattr("bot.channels.conversations.step", broken)
     with caplog.at_level(logging.ERROR):
         calls = await offline.send(offline.message("yes"))
-    assert texts(calls) == [SOMETHING_WRONG]
+    assert texts(calls)[0] == SOMETHING_WRONG
+    assert "Shall we begin?" in texts(calls)[1]  # the current question again
     assert f"update {offline.update_id}" in caplog.text
     assert offline.store.load(f"telegram:{CHAT}").state == "consent"
     monkeypatch.undo()
@@ -146,7 +154,7 @@ async def test_a_deep_link_to_an_unknown_flow_starts_the_default(offline):
 async def test_commands_menu_is_registered_at_start(tmp_path):
     bot = OfflineBot(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     await bot.app.initialize()
-    await bot.app.post_init(bot.app)
+    await register_commands(bot.app)
     commands = [m for m, _ in bot.api.log if m == "setMyCommands"]
     assert commands == ["setMyCommands"]
     await bot.app.shutdown()
@@ -171,7 +179,7 @@ async def test_a_server_without_a_commands_menu_or_callback_answers_still_works(
     del bot.api._endpoints["answerCallbackQuery"]
     await bot.app.initialize()
     with caplog.at_level(logging.WARNING):
-        await bot.app.post_init(bot.app)
+        await register_commands(bot.app)
     assert "could not register the commands menu" in caplog.text
     await bot.send(bot.message("/start"))
     sent = texts(await bot.send(bot.press("a:nostril_twitch:consent:agree")))
