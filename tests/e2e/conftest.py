@@ -48,8 +48,8 @@ class BotProcess:
     def __init__(self, emulator: Emulator, workdir: Path, database_url: str | None = None) -> None:
         self.emulator = emulator
         self.workdir = workdir
-        self.db_path = workdir / "bot.sqlite3"
-        self.database_url = database_url or f"sqlite:///{self.db_path}"
+        self.database_url = database_url or f"sqlite:///{workdir / 'bot.sqlite3'}"
+        self.db_path = Path(self.database_url.removeprefix("sqlite:///"))
         self.extra_env: dict[str, str] = {}
         self.log_path = workdir / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -215,6 +215,19 @@ def bot_process(emulator: Emulator, tmp_path: Path, request: pytest.FixtureReque
     request.node.stash[_BOT] = bot
     try:
         bot.start()
+        yield bot
+    finally:
+        bot.cleanup()
+    if errors := [] if bot.allow_errors else bot.error_lines():
+        pytest.fail("the bot logged errors:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def bot_on(emulator: Emulator, tmp_path: Path, database_url: str, request: pytest.FixtureRequest):
+    """A not yet started bot on each backend (SQLite file, PostgreSQL schema)."""
+    bot = BotProcess(emulator, tmp_path, database_url)
+    request.node.stash[_BOT] = bot
+    try:
         yield bot
     finally:
         bot.cleanup()
