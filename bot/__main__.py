@@ -48,6 +48,11 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore", "transitions", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # After its retries the rate limiter logs a 429 as an error; the outbox then waits and
+    # sends the message again (and logs that), so it is not one.
+    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(
+        lambda record: not str(record.msg).startswith("Rate limit hit after maximum")
+    )
 
 
 def _validate(settings: Settings, paths: list[Path]) -> int:

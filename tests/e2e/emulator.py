@@ -571,6 +571,10 @@ class Emulator:
                 raise AssertionError(f"update {update_id} was never queued")
             self._enqueue(copy.deepcopy(self._known[update_id]), forced=True)
 
+    def at_once(self) -> threading.RLock:
+        """``with emulator.at_once():`` queues updates that one getUpdates returns together."""
+        return self._lock
+
     def update(self, update_id: int) -> JSON:
         """A copy of an update as it was queued."""
         with self._lock:
