@@ -79,25 +79,30 @@ def _validate(settings: Settings, paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def _open(settings: Settings) -> Conversations | None:
+def _open(settings: Settings) -> Conversations | int:
+    """The conversations service, or the exit code after a one-line error."""
     from bot.channels.conversations import build_conversations
     from bot.flow import FlowLoadError
+    from bot.store import DatabaseUnavailable
 
     try:
         return build_conversations(settings)
     except FlowLoadError as exc:
         print(f"error: the flows in {settings.flows_dir} have problems:\n{exc}", file=sys.stderr)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-    return None
+    return 2
 
 
 def _chat(settings: Settings, person: str) -> int:
     from bot.channels.console import run_console
 
     conversations = _open(settings)
-    if conversations is None:
-        return 2
+    if isinstance(conversations, int):
+        return conversations
     conversations.store.purge_expired(datetime.now(UTC))
     try:
         return run_console(conversations, person=f"console:{person}")
@@ -120,8 +125,8 @@ def _run(settings: Settings) -> int:
     from bot.channels.telegram import run_polling
 
     conversations = _open(settings)
-    if conversations is None:
-        return 2
+    if isinstance(conversations, int):
+        return conversations
     return run_polling(settings, conversations)
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import socket
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +24,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5
 STATEMENT_TIMEOUT_MS = 5000
 SQLITE_BUSY_TIMEOUT_MS = 5000
+TRANSACTION_DEADLINE_S = 8.0
 
 
 class DatabaseUnavailable(Exception):
@@ -59,8 +65,14 @@ def dialect_of(engine: Engine) -> Dialect:
 
 @contextmanager
 def transaction(engine: Engine, dialect: Dialect) -> Iterator[Any]:
-    """A DBAPI cursor in one transaction on a pooled connection: commit, or roll back."""
+    """A DBAPI cursor in one transaction on a pooled connection: commit, or roll back.
+
+    A connection that failed is thrown away, not put back into the pool. On PostgreSQL a
+    transaction that hangs (a network that swallows packets) is cut off after
+    TRANSACTION_DEADLINE_S by closing its socket.
+    """
     raw = engine.raw_connection()
+    guard = _WATCHDOG.guard(raw) if dialect.name == "postgresql" else None
     try:
         cursor = raw.cursor()
         if dialect.begin:
@@ -68,11 +80,105 @@ def transaction(engine: Engine, dialect: Dialect) -> Iterator[Any]:
         try:
             yield cursor
             raw.commit()
-        except BaseException:
-            raw.rollback()
+        except BaseException as exc:
+            if is_unavailable(exc):
+                raw.invalidate(exc)  # a fresh connection next time
+            else:
+                raw.rollback()
             raise
     finally:
+        if guard is not None:
+            _WATCHDOG.release(guard)
         raw.close()
+
+
+class _Watchdog:
+    """Shuts down the socket of a PostgreSQL transaction that outlives its deadline.
+
+    The server's statement_timeout cannot help when the network itself hangs, and psycopg's
+    blocking calls have no client-side timeout: a shut-down socket makes them fail at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._deadlines: dict[int, tuple[float, int]] = {}
+        self._next = 0
+        self._thread: threading.Thread | None = None
+
+    def guard(self, raw: Any) -> int | None:
+        try:
+            fd = raw.driver_connection.pgconn.socket
+        except Exception:  # not connected: nothing to guard
+            return None
+        with self._lock:
+            self._next += 1
+            self._deadlines[self._next] = (time.monotonic() + TRANSACTION_DEADLINE_S, fd)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
+                self._thread.start()
+            return self._next
+
+    def release(self, token: int) -> None:
+        with self._lock:
+            self._deadlines.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [t for t, (deadline, _) in self._deadlines.items() if deadline < now]
+                fds = [self._deadlines.pop(t)[1] for t in late]
+            for fd in fds:
+                log.warning(
+                    "database: a transaction hung for %ss; cutting it off", TRANSACTION_DEADLINE_S
+                )
+                try:
+                    sock = socket.socket(fileno=os.dup(fd))
+                except OSError:
+                    continue
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+
+
+_WATCHDOG = _Watchdog()
+
+
+def check(engine: Engine, dialect: Dialect, create: Callable[[Engine], None]) -> None:
+    """Create missing tables and make sure the database takes writes; else raise
+    DatabaseUnavailable with one line that names DATABASE_URL and the cause."""
+    try:
+        create(engine)
+        with transaction(engine, dialect) as cursor:
+            cursor.execute("SELECT 1")
+            if dialect.name == "sqlite":  # BEGIN IMMEDIATE passed: writable; prove it
+                cursor.execute("PRAGMA user_version = 0")
+    except Exception as exc:
+        engine.dispose()
+        path = Path(engine.url.database or "") if dialect.name == "sqlite" else None
+        if path and path.exists() and not os.access(path, os.W_OK):
+            raise DatabaseUnavailable(
+                f"DATABASE_URL: the SQLite file {path} is read-only"
+            ) from None
+        raise DatabaseUnavailable(f"DATABASE_URL: {describe(exc)}") from None
+
+
+def describe(exc: BaseException) -> str:
+    """A database error as one plain line."""
+    cause = getattr(exc, "orig", None) or exc
+    text = " ".join(str(cause).split()) or type(cause).__name__
+    text = text.removeprefix("connection failed: ")
+    hints = {
+        "unable to open database file": "cannot open the SQLite file (missing folder, no "
+        "permission, or a folder in its place)",
+        "file is not a database": "the file is not an SQLite database",
+        "readonly database": "the SQLite file is read-only",
+    }
+    for needle, hint in hints.items():
+        if needle in text:
+            return hint
+    return text[:300]
 
 
 def open_engine(url: str) -> Engine:
@@ -80,7 +186,15 @@ def open_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"DATABASE_URL: cannot create the folder {path.parent}: {exc.strerror}"
+                ) from None
+            if path.is_dir():
+                raise DatabaseUnavailable(f"DATABASE_URL: {path} is a folder, not a file")
         engine = create_engine(
             url, connect_args={"check_same_thread": False}, pool_pre_ping=True, pool_timeout=10
         )
@@ -110,10 +224,11 @@ def open_engine(url: str) -> Engine:
         "keepalives_count": 3,
         "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
     }
+    # No pre-ping: a broken connection fails its transaction, is invalidated (see
+    # ``transaction``), and the inbox retries the update on a fresh one.
     return create_engine(
         parsed,
         connect_args=connect_args,
-        pool_pre_ping=True,
         pool_timeout=10,
         pool_size=8,
         max_overflow=8,

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.engine import Session
 from bot.store import inbox as inbox_sql
 from bot.store import outbox as outbox_sql
-from bot.store.database import Dialect, dialect_of, open_engine, transaction
+from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import LastPrompt, Outbox
 from bot.store.schema import metadata, sessions
@@ -98,7 +98,7 @@ class SessionStore:
         # An embedded database answers a transaction faster than a thread hand-off costs
         # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
         self.embedded = self.dialect.name == "sqlite"
-        metadata.create_all(self.engine)
+        check(self.engine, self.dialect, metadata.create_all)
         self.inbox = Inbox(self.engine, self.dialect)
         self.outbox = Outbox(self.engine, self.dialect)
 
