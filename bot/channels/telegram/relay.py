@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.store import Outgoing, SessionStore
+from bot.store import Outgoing, SessionStore, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class Relay:
         self.store = store
         self.wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
+        # Sent, but the database did not take the confirmation: confirm before sending more.
+        self._unconfirmed: list[tuple[Outgoing, int | None]] = []
 
     async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         if self.store.embedded:
@@ -50,6 +52,9 @@ class Relay:
 
     async def deliver_once(self) -> int:
         """Claim and send one round (at most one message per person); return how many."""
+        while self._unconfirmed:
+            await self._blocking(self.store.outbox.delivered, *self._unconfirmed[0])
+            self._unconfirmed.pop(0)
         batch: list[Outgoing] = await self._blocking(self.store.outbox.claim)
         if batch:
             await asyncio.gather(*(self._deliver(outgoing) for outgoing in batch))
@@ -68,8 +73,10 @@ class Relay:
             self.wake.clear()
             try:
                 sent = await self.deliver_once()
-            except Exception as exc:  # the database is away: try again shortly
-                log.warning("outbox: cannot read the outbox: %s", _short(exc))
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                log.warning("outbox: the database is unavailable: %s", _short(exc))
                 await asyncio.sleep(1.0)
                 continue
             if not sent:
@@ -98,7 +105,12 @@ class Relay:
                     log.warning("outbox: sending %s failed (%s); retry", outgoing.id, exc)
                     await self._blocking(self.store.outbox.retry_later, outgoing, delay)
                     return
-            await self._blocking(self.store.outbox.delivered, outgoing, message_id)
+            try:
+                await self._blocking(self.store.outbox.delivered, outgoing, message_id)
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                self._unconfirmed.append((outgoing, message_id))
         self.wake.set()  # that person's next message may be due now
 
 
