@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Nostril twitch check bot.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("start", help="Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
     chat = commands.add_parser("chat", help="the same conversation in this terminal")
     chat.add_argument("--person", default="local", help="whose session to use (default: local)")
     validate = commands.add_parser("validate", help="check flow files and prove they are safe")
@@ -35,17 +36,30 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    token = settings.telegram_bot_token
+    configure_logging(settings.log_level, token.get_secret_value() if token else None)
     if args.command == "validate":
         return _validate(settings, args.paths)
     if args.command == "chat":
         return _chat(settings, args.person)
+    if args.command == "start" and settings.telegram_bot_token is None:
+        print(
+            "No TELEGRAM_BOT_TOKEN set: chatting here in the terminal. To connect Telegram, "
+            "put a BotFather token into .env (see README)."
+        )
+        return _chat(settings, "local")
+    if args.command == "start":
+        args.command = "run"
     return _run(settings)
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token)."""
+def configure_logging(level: str, secret: str | None = None) -> None:
+    """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token),
+    and blank out the token wherever it would still appear."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if secret:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_Redact(secret))
     for noisy in ("httpx", "httpcore", "transitions", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # After its retries the rate limiter logs a 429 as an error; the outbox then waits and
@@ -53,6 +67,23 @@ def configure_logging(level: str) -> None:
     logging.getLogger("telegram.ext.AIORateLimiter").addFilter(
         lambda record: not str(record.msg).startswith("Rate limit hit after maximum")
     )
+
+
+class _Redact(logging.Filter):
+    """Replaces the bot token in formatted log records."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), None
+        if record.exc_info and self.secret in logging.Formatter().formatException(record.exc_info):
+            record.msg = f"{record.getMessage()} ({record.exc_info[0].__name__})"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def _validate(settings: Settings, paths: list[Path]) -> int:

@@ -80,3 +80,16 @@ def test_a_flood_limit_beyond_the_retries_delays_the_reply_but_sends_it_once(
     emulator.user_sends_text(chat, "1")
     bot_process.wait_settled(WAIT)
     assert second in bot_process.session(chat)["answers"]
+
+
+def test_the_token_never_appears_in_the_log_even_at_debug(emulator: Emulator, tmp_path):
+    bot = BotProcess(emulator, tmp_path)
+    bot.extra_env["LOG_LEVEL"] = "DEBUG"
+    try:
+        bot.start()
+        first_question(emulator, 9500)
+        bot.terminate()
+    finally:
+        bot.cleanup()
+    secret = emulator.token.split(":", 1)[1]
+    assert "getUpdates" in bot.log and secret not in bot.log

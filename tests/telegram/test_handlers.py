@@ -146,6 +146,34 @@ async def test_group_chats_get_no_health_check(offline):
     assert offline.store.load("telegram:-100") is None
 
 
+@pytest.mark.parametrize("text", ["/start@OtherBot", "/whatever", "/start@OtherBot hi"])
+async def test_group_commands_for_other_bots_and_slash_words_are_ignored(offline, text):
+    assert await offline.send(offline.message(text, chat_type="group", chat_id=-100)) == []
+    assert offline.store.inbox.unprocessed() == 0  # handled: nothing to do
+
+
+async def test_a_button_on_a_group_message_is_refused(offline):
+    press = offline.press("a:nostril_twitch:consent:agree")
+    press["callback_query"]["message"]["chat"] = {"id": -100, "type": "group", "title": "g"}
+    calls = await offline.send(press)
+    assert calls == [("answerCallbackQuery", {"callback_query_id": "q1", "text": INVALID_BUTTON})]
+    assert offline.store.load("telegram:-100") is None
+
+
+async def test_an_edited_message_never_reruns_a_command(offline):
+    await offline.send(offline.message("/start"))
+    await offline.send(offline.message("yes"))
+    edited = {"edited_message": {**offline.message("/restart")["message"], "edit_date": 1}}
+    assert await offline.send(edited) == []
+    assert offline.store.load(f"telegram:{CHAT}").answers == {"consent": "agree"}
+
+
+async def test_no_memory_is_kept_per_chat(offline):
+    for chat_id in range(1000, 1020):
+        await offline.send(offline.message("/start", chat_id=chat_id))
+    assert not offline.app.chat_data and not offline.app.user_data
+
+
 async def test_a_deep_link_to_an_unknown_flow_starts_the_default(offline):
     calls = await offline.send(offline.message("/start no_such_flow"))
     assert "Shall we begin?" in texts(calls)[1]

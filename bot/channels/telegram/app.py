@@ -78,10 +78,10 @@ def create_application(
 def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
     """Register every handler; only private chats get the health check."""
     private = filters.ChatType.PRIVATE
+    message = filters.UpdateType.MESSAGE & private  # edited messages never re-run anything
     for name in ("start", "back", "restart", "summary", "help", "forget"):
-        app.add_handler(CommandHandler(name, getattr(handlers, name), filters=private))
+        app.add_handler(CommandHandler(name, getattr(handlers, name), filters=message))
     app.add_handler(CallbackQueryHandler(handlers.button))
-    message = filters.UpdateType.MESSAGE & private
     app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(message & filters.TEXT, handlers.text))
     app.add_handler(MessageHandler(message, handlers.other))

@@ -94,6 +94,7 @@ class InboxWorker:
         failures: dict[int, BaseException] = self.app.bot_data.setdefault("failures", {})
         failures.pop(pending.update_id, None)
         await self.app.process_update(update)
+        _release_memory(self.app, update)
         error = failures.pop(pending.update_id, None)
         try:
             if error is None:
@@ -143,6 +144,14 @@ async def tell_try_again(app: Application, update: Update, told: set[int]) -> No
         await app.bot.send_message(chat.id, TRY_AGAIN_SHORTLY)
     except TelegramError as exc:
         log.warning("could not tell chat about a delay: %s", exc)
+
+
+def _release_memory(app: Application, update: Update) -> None:
+    """Keep nothing per chat or user in memory (python-telegram-bot would keep it forever)."""
+    if update.effective_chat is not None and update.effective_chat.id in app.chat_data:
+        app.drop_chat_data(update.effective_chat.id)
+    if update.effective_user is not None and update.effective_user.id in app.user_data:
+        app.drop_user_data(update.effective_user.id)
 
 
 def _apology(update: Update) -> Callable[[Tx], None]:
