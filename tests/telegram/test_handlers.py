@@ -6,6 +6,7 @@ import json
 import logging
 
 import pytest
+from sqlalchemy import text
 from telegram import Update
 
 from bot import create_application, load_settings
@@ -214,3 +215,20 @@ async def test_a_server_without_a_commands_menu_or_callback_answers_still_works(
     assert "ANY of these" in sent[0]
     await bot.app.shutdown()
     bot.store.close()
+
+
+@pytest.mark.parametrize("how", ["decline", "forget"])
+async def test_declining_or_forgetting_leaves_nothing_behind(offline, how):
+    await offline.send(offline.message("/start"))
+    if how == "decline":
+        await offline.send(offline.press("a:nostril_twitch:consent:decline"))
+    else:
+        await offline.send(offline.message("yes"))
+        await offline.send(offline.message("/forget"))
+        await offline.send(offline.press("f:yes"))
+    assert offline.store.load(f"telegram:{CHAT}") is None
+    with offline.store.engine.connect() as conn:
+        for table in ("sessions", "prompts", "outbox"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        kept = conn.execute(text("SELECT person, payload FROM inbox")).all()
+    assert kept and set(kept) == {(None, None)}  # only update ids remain
