@@ -40,8 +40,9 @@ def first_question(emulator: Emulator, chat_id: int) -> dict:
 
 
 def test_twenty_updates_at_once_are_applied_in_order_each_once(
-    emulator: Emulator, bot_process: BotProcess, flow: Flow
+    emulator: Emulator, bot_on: BotProcess, flow: Flow
 ):
+    bot_process = bot_on.start()
     chat = 9100
     asked = first_question(emulator, chat)
     path = long_path(flow, 10)
@@ -59,8 +60,9 @@ def test_twenty_updates_at_once_are_applied_in_order_each_once(
 
 
 def test_a_flood_limit_beyond_the_retries_delays_the_reply_but_sends_it_once(
-    emulator: Emulator, bot_process: BotProcess, flow: Flow
+    emulator: Emulator, bot_on: BotProcess, flow: Flow
 ):
+    bot_process = bot_on.start()
     chat = 9200
     asked = first_question(emulator, chat)
     (question, option), (second, _) = long_path(flow, 2)

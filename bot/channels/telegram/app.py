@@ -33,7 +33,7 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 3600
-STOP_GRACE_S = 3.0
+STOP_GRACE_S = 2.0
 
 
 def create_application(

@@ -90,9 +90,14 @@ class InboxWorker:
 
     async def _process(self, person: str, pending: Pending) -> bool:
         """Handle one update; False when it failed and waits for a retry."""
-        update = Update.de_json(json.loads(pending.payload or "{}"), self.app.bot)
         failures: dict[int, BaseException] = self.app.bot_data.setdefault("failures", {})
         failures.pop(pending.update_id, None)
+        try:
+            update = Update.de_json(json.loads(pending.payload or "{}"), self.app.bot)
+        except Exception as exc:  # unreadable: nothing to answer, never retried
+            log.error("unreadable update %s", pending.update_id, exc_info=exc)
+            await self._blocking(self.store.claim, pending.update_id, person)
+            return True
         await self.app.process_update(update)
         _release_memory(self.app, update)
         error = failures.pop(pending.update_id, None)
