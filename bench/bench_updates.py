@@ -280,8 +280,8 @@ def close_durable(app: Application) -> None:
 def postgres_database(url: str) -> Iterator[tuple[str, str]]:
     """A fresh database on the server of ``url`` (dropped afterwards); yields (url, how).
 
-    Without the right to create one, the tables ``sessions``, ``inbox``, ``outbox`` and ``prompts`` of the
-    given database are dropped instead, so the bot recreates them empty.
+    Without the right to create one, the tables ``sessions``, ``inbox``, ``outbox`` and
+    ``prompts`` of the given database are dropped instead, so the bot recreates them empty.
     """
     parsed = sqlalchemy.make_url(url).set(drivername="postgresql+psycopg")
     admin = sqlalchemy.create_engine(parsed, isolation_level="AUTOCOMMIT")
