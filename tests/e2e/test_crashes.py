@@ -76,10 +76,11 @@ def test_sigkill_loses_nothing_and_applies_nothing_twice(
             data = pending["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             assert data.split(":")[2] in (session["state"], "_resume"), (data, session["state"])
     assert sum(p.answers for p in people) > kills, "the people hardly chatted"
-    # A kill between sending and confirming repeats that one message: at most one per kill.
-    repeats = sum(repeated(emulator.messages(p.chat_id)) for p in people)
-    print(f"{kills} kills, {sum(p.answers for p in people)} answers, {repeats} repeats")
-    assert repeats <= kills
+    # A kill between sending and confirming repeats the message in flight: at most one per
+    # person and kill (people are served concurrently, so several people may each get one).
+    repeats = [repeated(emulator.messages(p.chat_id)) for p in people]
+    print(f"{kills} kills, {sum(p.answers for p in people)} answers, repeats {repeats}")
+    assert max(repeats) <= kills
     assert not emulator.pending_updates
     if database_url.startswith("sqlite"):
         with sqlite3.connect(bot_on.db_path) as conn:
