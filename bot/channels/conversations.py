@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.engine import Answer, Event, Reply, Session, step
 from bot.flow import Flow, load_flows
 from bot.settings import Settings
-from bot.store import SessionStore, Tx, TxResult
+from bot.store import LastPrompt, SessionStore, Tx, TxResult
 
 # Queues a reply for delivery inside the step's transaction (a channel's renderer).
 Deliver = Callable[[Reply, Tx], None]
@@ -121,10 +121,8 @@ def _seen(tx: Tx, question_id: str, typed_message_id: int) -> bool:
     )
 
 
-def _same(last: object, reply: Reply) -> bool:
-    return reply.prompt is not None and getattr(last, "question_id", None) == (
-        reply.prompt.question_id
-    )
+def _same(last: LastPrompt, reply: Reply) -> bool:
+    return reply.prompt is not None and last.question_id == reply.prompt.question_id
 
 
 def build_conversations(settings: Settings) -> Conversations:

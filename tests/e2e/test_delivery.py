@@ -50,13 +50,15 @@ def test_twenty_updates_at_once_are_applied_in_order_each_once(
         for question, option in path:
             for _ in range(2):
                 emulator.user_presses(chat, asked["message_id"], f"a:{flow.id}:{question}:{option}")
+    presses = 2 * len(path)
+    emulator.wait_for(lambda: len(emulator.callback_answers) >= presses, WAIT, "every answer")
     bot_process.wait_settled(WAIT)
     session = bot_process.session(chat)
     assert list(session["history"]) == [q for q, _ in path]
     assert session["answers"] == dict(path)
     assert session["row_version"] == 1 + len(path)  # the start, then one save per answer
     ids = [a["callback_query_id"] for a in emulator.callback_answers]
-    assert len(ids) == len(set(ids)) == 2 * len(path)
+    assert len(ids) == len(set(ids)) == presses
 
 
 def test_a_flood_limit_beyond_the_retries_delays_the_reply_but_sends_it_once(

@@ -232,3 +232,17 @@ async def test_declining_or_forgetting_leaves_nothing_behind(offline, how):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
         kept = conn.execute(text("SELECT person, payload FROM inbox")).all()
     assert kept and set(kept) == {(None, None)}  # only update ids remain
+
+
+async def test_an_unsendable_queued_message_is_dropped_and_the_rest_delivered(offline, caplog):
+    def queue(session, tx):
+        tx.send('{"method": "noSuchMethod", "params": {}}')
+        tx.send(json.dumps({"method": "sendMessage", "params": {"chat_id": CHAT, "text": "hi"}}))
+        return session, None
+
+    offline.store.transact(f"telegram:{CHAT}", queue)
+    with caplog.at_level(logging.ERROR):
+        await offline.app.bot_data["relay"].drain()
+    assert "unsendable message" in caplog.text
+    assert texts(offline.api.log) == ["hi"]
+    assert offline.store.outbox.undelivered() == 0

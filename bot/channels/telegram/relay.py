@@ -105,6 +105,9 @@ class Relay:
                     log.warning("outbox: sending %s failed (%s); retry", outgoing.id, exc)
                     await self._blocking(self.store.outbox.retry_later, outgoing, delay)
                     return
+            except Exception:  # a malformed message would fail forever: drop it
+                log.exception("outbox: dropped unsendable message %s", outgoing.id)
+                message_id = None
             try:
                 await self._blocking(self.store.outbox.delivered, outgoing, message_id)
             except Exception as exc:

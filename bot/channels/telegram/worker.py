@@ -57,9 +57,14 @@ class InboxWorker:
                 if person not in self._busy:
                     task = asyncio.create_task(self._drain(person))
                     self._busy[person] = task
-                    task.add_done_callback(lambda _t, p=person: self._busy.pop(p, None))
+                    task.add_done_callback(lambda t, p=person: self._finished(p, t))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
+
+    def _finished(self, person: str, task: asyncio.Task[None]) -> None:
+        self._busy.pop(person, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("inbox: processing %s failed", person, exc_info=task.exception())
 
     async def stop(self, timeout: float) -> None:
         """Let the updates being processed finish (up to ``timeout``), then cancel."""
