@@ -199,7 +199,9 @@ class BotProcess:
     def wait_settled(self, timeout: float = 10.0) -> None:
         """Wait until everything fetched was processed and every reply delivered."""
         deadline = time.monotonic() + timeout
-        while self.backlog() != (0, 0) or self.emulator.pending_updates:
+        # Pending first: once Telegram has nothing unconfirmed, all of it is in the inbox
+        # (stored before confirming), so an empty backlog after that means done.
+        while self.emulator.pending_updates or self.backlog() != (0, 0):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the bot did not settle: backlog {self.backlog()}")
             time.sleep(0.05)
