@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -114,3 +115,13 @@ def test_the_terminal_chat_survives_a_non_utf8_terminal(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Goodbye" in done.stdout
+
+
+def test_make_refuses_a_missing_or_old_python_without_leaving_a_venv(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "pyproject.toml").write_text("")
+    done = subprocess.run(
+        ["make", "test", "PYTHON=no-such-python3"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "PYTHON=" in done.stderr
+    assert not (tmp_path / ".venv").exists()
