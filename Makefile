@@ -1,5 +1,6 @@
 # make run  - the bot: on Telegram when TELEGRAM_BOT_TOKEN is set, else a terminal chat
 # make test - install what is needed, lint, and run the whole test suite
+# PYTHON=python3.12 make ...  picks the interpreter for .venv (3.11 or newer)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,20 +9,23 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint format bench validate test-flows clean
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "error: PYTHON=$(PYTHON) is missing or older than 3.11; run e.g. PYTHON=python3.12 make $(MAKECMDGOALS)" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
+# A failed install removes .venv, so the next run (perhaps with another PYTHON) starts clean.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "error: $(VENV) has an old Python; removing it, run make again (PYTHON=...)" >&2; \
+		rm -rf $(VENV); exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 1; }
+	$(PY) -m pip install --quiet -e ".[dev]" || { rm -rf $(VENV); exit 1; }
 	touch $(STAMP)
 
+# The settings code decides whether a token is set (.env comments, export lines and all).
 run: $(STAMP)
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qsE '^TELEGRAM_BOT_TOKEN=.+' .env; then \
-		exec $(PY) -m bot run; \
-	else \
-		echo "No TELEGRAM_BOT_TOKEN set: chatting here in the terminal. To connect Telegram, put a BotFather token into .env (see README)."; \
-		exec $(PY) -m bot chat; \
-	fi
+	@exec $(PY) -m bot start
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -286,8 +286,8 @@ def close_durable(app: Application) -> None:
 def postgres_database(url: str) -> Iterator[tuple[str, str]]:
     """A fresh database on the server of ``url`` (dropped afterwards); yields (url, how).
 
-    Without the right to create one, the tables ``sessions`` and ``processed_updates`` of the
-    given database are dropped instead, so the bot recreates them empty.
+    Without the right to create one, the tables ``sessions``, ``inbox``, ``outbox`` and
+    ``prompts`` of the given database are dropped instead, so the bot recreates them empty.
     """
     parsed = sqlalchemy.make_url(url).set(drivername="postgresql+psycopg")
     admin = sqlalchemy.create_engine(parsed, isolation_level="AUTOCOMMIT")
@@ -297,9 +297,9 @@ def postgres_database(url: str) -> Iterator[tuple[str, str]]:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sqlalchemy.exc.DBAPIError:
         with admin.connect() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS sessions, processed_updates")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS sessions, inbox, outbox, prompts")
         admin.dispose()
-        yield url, f"database {parsed.database}: dropped tables sessions, processed_updates"
+        yield url, f"database {parsed.database}: dropped tables sessions, inbox, outbox, prompts"
         return
     try:
         fresh = parsed.set(database=name).render_as_string(hide_password=False)
@@ -424,6 +424,8 @@ async def run_users(
                 profile.enable()
             begin = clock()
             await app.process_update(update)
+            if (relay := app.bot_data.get("relay")) is not None:
+                await relay.drain()  # the durable bot sends from its outbox
             if profile is not None:
                 profile.disable()
             if latencies is not None:
@@ -644,11 +646,11 @@ class _TimedHandle:
             self.handle_ns += time.perf_counter_ns() - begin
             self.calls += 1
 
-    def _transact(self, person: str, stepper: Callable[[Any], Any], **kwargs: Any) -> Any:
-        def timed_stepper(session: Any) -> Any:
+    def _transact(self, person: str, stepper: Callable[..., Any], **kwargs: Any) -> Any:
+        def timed_stepper(session: Any, tx: Any) -> Any:
             begin = time.perf_counter_ns()
             try:
-                return stepper(session)
+                return stepper(session, tx)
             finally:
                 self.step_ns += time.perf_counter_ns() - begin
 

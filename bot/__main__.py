@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Nostril twitch check bot.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("start", help="Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
     chat = commands.add_parser("chat", help="the same conversation in this terminal")
     chat.add_argument("--person", default="local", help="whose session to use (default: local)")
     validate = commands.add_parser("validate", help="check flow files and prove they are safe")
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    token = settings.telegram_bot_token
+    configure_logging(settings.log_level, token.get_secret_value() if token else None)
     if args.command == "validate":
         return _validate(settings, args.paths)
     if args.command == "diff":
@@ -66,14 +68,48 @@ def main(argv: list[str] | None = None) -> int:
         return test_flows(settings.flows_dir, args.paths)
     if args.command == "chat":
         return _chat(settings, args.person)
+    if args.command == "start" and settings.telegram_bot_token is None:
+        print(
+            "No TELEGRAM_BOT_TOKEN set: chatting here in the terminal. To connect Telegram, "
+            "put a BotFather token into .env (see README)."
+        )
+        return _chat(settings, "local")
+    if args.command == "start":
+        args.command = "run"
     return _run(settings)
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token)."""
+def configure_logging(level: str, secret: str | None = None) -> None:
+    """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token),
+    and blank out the token wherever it would still appear."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if secret:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_Redact(secret))
     for noisy in ("httpx", "httpcore", "transitions", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # After its retries the rate limiter logs a 429 as an error; the outbox then waits and
+    # sends the message again (and logs that), so it is not one.
+    logging.getLogger("telegram.ext.AIORateLimiter").addFilter(
+        lambda record: not str(record.msg).startswith("Rate limit hit after maximum")
+    )
+
+
+class _Redact(logging.Filter):
+    """Replaces the bot token in formatted log records."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), None
+        if record.exc_info and self.secret in logging.Formatter().formatException(record.exc_info):
+            record.msg = f"{record.getMessage()} ({record.exc_info[0].__name__})"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 def _validate(settings: Settings, paths: list[Path]) -> int:
@@ -135,25 +171,30 @@ def _graph(settings: Settings, name: str | None, fmt: str, output: Path | None) 
     return 0
 
 
-def _open(settings: Settings) -> Conversations | None:
+def _open(settings: Settings) -> Conversations | int:
+    """The conversations service, or the exit code after a one-line error."""
     from bot.channels.conversations import build_conversations
     from bot.flow import FlowLoadError
+    from bot.store import DatabaseUnavailable
 
     try:
         return build_conversations(settings)
     except FlowLoadError as exc:
         print(f"error: the flows in {settings.flows_dir} have problems:\n{exc}", file=sys.stderr)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-    return None
+    return 2
 
 
 def _chat(settings: Settings, person: str) -> int:
     from bot.channels.console import goodbye, run_console
 
     conversations = _open(settings)
-    if conversations is None:
-        return 2
+    if isinstance(conversations, int):
+        return conversations
     conversations.store.purge_expired(datetime.now(UTC))
     try:
         return run_console(conversations, person=f"console:{person}")
@@ -176,8 +217,8 @@ def _run(settings: Settings) -> int:
     from bot.channels.telegram import run_polling
 
     conversations = _open(settings)
-    if conversations is None:
-        return 2
+    if isinstance(conversations, int):
+        return conversations
     return run_polling(settings, conversations)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -10,8 +11,10 @@ from tests.conftest import FLOW_PATH, ROOT
 from tests.flow.test_flow_loader import GOOD
 
 
-def cli(*args: str, cwd=ROOT, **env: str) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd=ROOT, **env: str | None) -> subprocess.CompletedProcess:
+    """Run ``python -m bot``; an env value of None removes that variable."""
     full_env = {**os.environ, "TELEGRAM_BOT_TOKEN": "", **env}
+    full_env = {key: value for key, value in full_env.items() if value is not None}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
@@ -102,3 +105,55 @@ def test_test_flows_fails_on_a_wrong_expectation_and_names_it(tmp_path):
     assert "FAIL wrong tier" in done.stdout
     assert "ended in 'see_doctor_soon', expected 'self_care'" in done.stdout
     assert "answer 'decline' of 'consent'" in done.stdout  # not exercised, located
+
+
+def test_start_chats_when_the_env_token_is_only_a_comment(tmp_path):
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN= # none yet\n")
+    db = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    done = cli("start", cwd=tmp_path, DATABASE_URL=db, FLOWS_DIR=str(ROOT / "flows"))
+    assert done.returncode == 0 and "No TELEGRAM_BOT_TOKEN set" in done.stdout
+
+
+def test_start_uses_telegram_for_an_exported_token_in_env(tmp_path):
+    (tmp_path / ".env").write_text(
+        "export TELEGRAM_BOT_TOKEN=123:abcdef\nTELEGRAM_BASE_URL=http://127.0.0.1:1/bot\n"
+    )
+    db = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    flows = str(ROOT / "flows")
+    done = cli("start", cwd=tmp_path, DATABASE_URL=db, FLOWS_DIR=flows, TELEGRAM_BOT_TOKEN=None)
+    assert done.returncode == 1 and "cannot reach http://127.0.0.1:1/bot" in done.stderr
+    assert "abcdef" not in done.stdout + done.stderr
+
+
+def test_the_terminal_chat_survives_a_non_utf8_terminal(tmp_path):
+    db = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--person", "ascii"],
+        input="yes\n/quit\n",
+        capture_output=True,
+        text=True,
+        encoding="ascii",
+        errors="replace",
+        cwd=tmp_path,
+        timeout=60,
+        env={
+            **os.environ,
+            "PYTHONIOENCODING": "ascii",
+            "LC_ALL": "C",
+            "DATABASE_URL": db,
+            "FLOWS_DIR": str(ROOT / "flows"),
+            "TELEGRAM_BOT_TOKEN": "",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Goodbye" in done.stdout
+
+
+def test_make_refuses_a_missing_or_old_python_without_leaving_a_venv(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "pyproject.toml").write_text("")
+    done = subprocess.run(
+        ["make", "test", "PYTHON=no-such-python3"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "PYTHON=" in done.stderr
+    assert not (tmp_path / ".venv").exists()

@@ -15,7 +15,7 @@ from tests.conftest import NOW
 
 
 def run(store, flow, event, update_id=None, person="p1", now=NOW):
-    return store.transact(person, lambda s: step(flow, s, event, now), update_id=update_id)
+    return store.transact(person, lambda s, _tx: step(flow, s, event, now), update_id=update_id)
 
 
 def test_a_session_survives_reopening_the_store(database_url, flow):
@@ -56,7 +56,7 @@ def test_a_failing_step_saves_nothing_and_can_be_retried(database_url, flow):
     store = SessionStore(database_url)
     run(store, flow, Start(), update_id=1)
 
-    def boom(session):
+    def boom(session, tx):
         raise RuntimeError("crash in the middle of a step")
 
     with pytest.raises(RuntimeError):

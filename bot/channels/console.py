@@ -144,5 +144,8 @@ def render_prompt(prompt: Prompt) -> str:
 
 
 def run_console(conversations: Conversations, person: str = "console:local") -> int:
-    """Run the terminal chat on this process's stdin/stdout."""
+    """Run the terminal chat on this process's stdin/stdout (any terminal encoding)."""
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):  # a non-UTF-8 terminal gets '?' for emoji
+            stream.reconfigure(errors="replace")
     return ConsoleChat(conversations, sys.stdin, sys.stdout, person).run()

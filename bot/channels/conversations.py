@@ -1,13 +1,25 @@
-"""The service every channel uses: pick the flow, run one durable step, return the reply."""
+"""The service every channel uses: pick the flow, run one durable step, queue the reply."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.engine import Event, Reply, Session, step
+from bot.engine import Answer, Event, Reply, Session, step
 from bot.flow import Flow, load_flows
 from bot.settings import Settings
-from bot.store import ERASE, SessionStore, TxResult
+from bot.store import LastPrompt, SessionStore, Tx, TxResult
+
+# Queues a reply for delivery inside the step's transaction (a channel's renderer).
+Deliver = Callable[[Reply, Tx], None]
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A typed message: its channel message id orders it against the questions sent."""
+
+    message_id: int
 
 
 class Conversations:
@@ -39,13 +51,31 @@ class Conversations:
         update_id: int | None = None,
         flow_id: str | None = None,
         now: datetime | None = None,
+        deliver: Deliver | None = None,
+        typed: Typed | None = None,
     ) -> TxResult[Reply]:
-        """Load, step and save in one transaction (blocking: run it in a worker thread)."""
+        """Load, step, save and queue the reply in one transaction (blocking).
+
+        With ``typed``, a typed answer applies only to the question last delivered to the
+        person before they typed; otherwise the question is sent again and nothing recorded.
+        An outcome that keeps nothing (consent declined) erases the person.
+        """
         moment = now or datetime.now(UTC)
 
-        def stepper(session: Session | None) -> tuple[Session | object | None, Reply]:
+        def stepper(session: Session | None, tx: Tx) -> tuple[Session | None, Reply]:
             new, reply = step(self.flow_for(session, flow_id), session, event, moment)
-            return (ERASE if reply.forget else new), reply
+            answered = reply.answered if typed is not None and _typed_answer(event) else None
+            if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
+                again = Reply(prompt=answered.prompt)
+                last = tx.last_prompt()
+                if deliver and not (last and last.pending and _same(last, again)):
+                    deliver(again, tx)
+                return session, again
+            if reply.forget:
+                tx.erase()  # the flow's outcome keeps nothing (consent declined)
+            if deliver is not None:
+                deliver(reply, tx)
+            return new, reply
 
         return self.store.transact(person, stepper, update_id=update_id)
 
@@ -54,13 +84,50 @@ class Conversations:
         session = self.store.load(person)
         return session is not None and bool(session.answers)
 
-    def forget(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
-        """Erase everything stored about the person (blocking)."""
-        return self.store.erase(person, update_id=update_id)
+    def respond(
+        self, person: str, deliver: Callable[[Tx], None], *, update_id: int | None = None
+    ) -> TxResult[None]:
+        """Queue messages that change no session, marking the update processed (blocking)."""
+        return self.store.transact(person, lambda _s, tx: (None, deliver(tx)), update_id=update_id)
 
-    def first_delivery(self, update_id: int) -> bool:
+    def forget(
+        self,
+        person: str,
+        *,
+        update_id: int | None = None,
+        deliver: Callable[[Tx, bool], None] | None = None,
+    ) -> TxResult[bool]:
+        """Erase everything stored about the person, then queue the confirmation (blocking)."""
+
+        def stepper(_session: Session | None, tx: Tx) -> tuple[None, bool]:
+            erased = tx.erase()
+            if deliver is not None:
+                deliver(tx, erased)
+            return None, erased
+
+        return self.store.transact(person, stepper, update_id=update_id)
+
+    def first_delivery(self, update_id: int, person: str | None = None) -> bool:
         """Record an update that changes no session; False for a re-delivered one (blocking)."""
-        return self.store.claim(update_id)
+        return self.store.claim(update_id, person)
+
+
+def _typed_answer(event: Event) -> bool:
+    return isinstance(event, Answer) and event.question_id is None and event.option_id is None
+
+
+def _seen(tx: Tx, question_id: str, typed_message_id: int) -> bool:
+    last = tx.last_prompt()
+    return (
+        last is not None
+        and last.question_id == question_id
+        and last.message_id is not None
+        and last.message_id < typed_message_id
+    )
+
+
+def _same(last: LastPrompt, reply: Reply) -> bool:
+    return reply.prompt is not None and last.question_id == reply.prompt.question_id
 
 
 def build_conversations(settings: Settings) -> Conversations:

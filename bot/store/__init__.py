@@ -1,5 +1,19 @@
-"""Durable sessions: one load-step-save transaction per update."""
+"""Durable sessions, with an update inbox and a reply outbox, on SQLite or PostgreSQL."""
 
-from bot.store.sessions import ERASE, SessionStore, TxResult
+from bot.store.database import DatabaseUnavailable, is_unavailable
+from bot.store.inbox import Inbox, Pending
+from bot.store.outbox import LastPrompt, Outbox, Outgoing
+from bot.store.sessions import SessionStore, Tx, TxResult
 
-__all__ = ["ERASE", "SessionStore", "TxResult"]
+__all__ = [
+    "DatabaseUnavailable",
+    "Inbox",
+    "LastPrompt",
+    "Outbox",
+    "Outgoing",
+    "Pending",
+    "SessionStore",
+    "Tx",
+    "TxResult",
+    "is_unavailable",
+]

@@ -1,10 +1,27 @@
-"""Tables: one row per person's session, and recently processed update ids."""
+"""Tables: sessions, the update inbox, the reply outbox and each person's last question.
+
+Times in the inbox and outbox are Unix seconds (floats): compared, never shown.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 metadata = MetaData()
+# INTEGER on SQLite makes the id the rowid: no second index to maintain.
+_ID = BigInteger().with_variant(Integer, "sqlite")
 
 sessions = Table(
     "sessions",
@@ -18,15 +35,50 @@ sessions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
-processed_updates = Table(
-    "processed_updates",
+inbox = Table(
+    "inbox",
     metadata,
-    # INTEGER on SQLite makes the id the rowid: no second index to maintain per update.
-    Column(
+    Column("update_id", _ID, primary_key=True, autoincrement=False),
+    # The person and the raw update are kept only until the update is processed;
+    # afterwards only the id remains, to ignore a re-delivery.
+    Column("person", String(64), nullable=True),
+    Column("payload", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("not_before", Float, nullable=True),
+    Column("received_at", Float, nullable=False),
+    Column("processed_at", Float, nullable=True, index=True),
+    Index(
+        "ix_inbox_pending",
+        "person",
         "update_id",
-        BigInteger().with_variant(Integer, "sqlite"),
-        primary_key=True,
-        autoincrement=False,
+        sqlite_where=text("processed_at IS NULL"),
+        postgresql_where=text("processed_at IS NULL"),
     ),
-    Column("processed_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("person", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # what to send, in the channel's own form
+    Column("question_id", String(64), nullable=True),  # set when it asks a question
+    Column("created_at", Float, nullable=False),
+    Column("not_before", Float, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_owner", String(128), nullable=True),
+    Column("lease_until", Float, nullable=True),
+    Index("ix_outbox_person", "person", "id"),
+    sqlite_autoincrement=True,  # ids are never reused: prompts.outbox_id stays unambiguous
+)
+
+prompts = Table(
+    "prompts",
+    metadata,
+    # The question last sent to a person, and its message id once delivered.
+    Column("person", String(64), primary_key=True),
+    Column("question_id", String(64), nullable=False),
+    Column("outbox_id", _ID, nullable=True),
+    Column("message_id", BigInteger, nullable=True),
+    Column("payload", Text, nullable=False),  # to send it again
 )

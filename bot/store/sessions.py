@@ -1,40 +1,43 @@
-"""Durable sessions on SQLAlchemy: SQLite (WAL) by default, PostgreSQL to scale out.
+"""Durable sessions: one transaction per update — mark it processed, step, save, enqueue.
 
-Every update is one short synchronous transaction: mark the update id processed, lock and
-load the person's session, step, save. Async callers run it in a worker thread, or in place
-when the database is embedded (``SessionStore.embedded``).
+Every update is one short synchronous transaction on the pooled DBAPI connection (SQLAlchemy
+owns the engine, pool and schema): mark the update processed in the inbox, lock and load the
+person's session, step, save, and write the reply to the outbox. Async callers run it in a
+worker thread, or in place when the database is embedded (``SessionStore.embedded``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import create_engine, delete, event, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import delete, select
+from sqlalchemy.engine import make_url
 
 from bot.engine import Session
-from bot.store.schema import metadata, processed_updates, sessions
+from bot.store import inbox as inbox_sql
+from bot.store import outbox as outbox_sql
+from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
+from bot.store.inbox import Duplicate, Inbox, OutOfOrder
+from bot.store.outbox import LastPrompt, Outbox
+from bot.store.schema import metadata, sessions
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
-
-class _Erase:
-    """Returned by a stepper instead of a session: erase the person's session."""
-
-
-ERASE = _Erase()
-Stepper = Callable[[Session | None], tuple[Session | _Erase | None, R]]
-
-# Telegram re-delivers an unconfirmed update for up to a day; keep ids twice as long.
-UPDATE_ID_RETENTION = timedelta(hours=48)
+_UPSERT = (
+    "INSERT INTO sessions (person, flow_id, state, data, row_version, updated_at) "
+    "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (person) DO UPDATE SET "
+    "flow_id = excluded.flow_id, state = excluded.state, data = excluded.data, "
+    "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
+)
+_LOAD = "SELECT data FROM sessions WHERE person = ?"
+_ERASE = "DELETE FROM sessions WHERE person = ? RETURNING person"
 
 
 @dataclass(frozen=True)
@@ -43,79 +46,61 @@ class TxResult(Generic[R]):
 
     result: R | None
     duplicate: bool = False
+    out_of_order: bool = False
 
 
-@dataclass(frozen=True)
-class _Sql:
-    """The SQL of the frequent statements for one dialect.
+class Tx:
+    """What a step may do besides changing the session, inside its transaction."""
 
-    They run on the pooled DBAPI connection (SQLAlchemy's ``raw_connection``): building and
-    compiling statements through SQLAlchemy cost more than the database itself (see bench/).
-    """
+    def __init__(self, cursor: Any, dialect: Dialect, person: str):
+        self._cursor = cursor
+        self._dialect = dialect
+        self.person = person
+        self.erased = False
 
-    begin: str | None
-    mark: str
-    load: str
-    save: str
-    erase: str
-    stamp: Callable[[datetime], object]
+    def last_prompt(self) -> LastPrompt | None:
+        """The question last sent to the person (with its message id once delivered)."""
+        return outbox_sql.last_prompt(self._cursor, self._dialect, self.person)
 
-    @classmethod
-    def for_dialect(cls, param: str, begin: str | None, lock: str, stamp: Callable) -> _Sql:
-        """The statements with ``param`` as the placeholder."""
-        return cls(
-            begin=begin,
-            mark=_MARK.format(p=param),
-            load=_LOAD.format(p=param) + lock,
-            save=_UPSERT.format(p=param),
-            erase=_ERASE.format(p=param),
-            stamp=stamp,
-        )
+    def send(self, payload: str, question_id: str | None = None) -> None:
+        """Deliver ``payload`` after commit; ``question_id`` marks a question being asked."""
+        outbox_sql.enqueue(self._cursor, self._dialect, self.person, payload, question_id)
 
+    def resend_prompt(self) -> bool:
+        """Send the last question again unless it is still waiting; False if there is none."""
+        last = self.last_prompt()
+        if last is None:
+            return False
+        if not last.pending:
+            self.send(last.payload, last.question_id)
+        return True
 
-_UPSERT = (
-    "INSERT INTO sessions (person, flow_id, state, data, row_version, updated_at) "
-    "VALUES ({p}, {p}, {p}, {p}, 1, {p}) ON CONFLICT (person) DO UPDATE SET "
-    "flow_id = excluded.flow_id, state = excluded.state, data = excluded.data, "
-    "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
-)
-_MARK = (
-    "INSERT INTO processed_updates (update_id, processed_at) VALUES ({p}, {p}) "
-    "ON CONFLICT DO NOTHING RETURNING update_id"
-)
-_LOAD = "SELECT data FROM sessions WHERE person = {p}"
-_ERASE = "DELETE FROM sessions WHERE person = {p} RETURNING person"
+    def erase(self) -> bool:
+        """Delete the session, undelivered messages and last question; True if a session was."""
+        self._cursor.execute(self._dialect.sql(_ERASE), (self.person,))
+        existed = self._cursor.fetchone() is not None
+        outbox_sql.forget(self._cursor, self._dialect, self.person)
+        self.erased = True
+        return existed
 
 
-def _sqlite_time(moment: datetime) -> str:
-    # The text form SQLAlchemy's SQLite DateTime type stores (UTC), so Core queries agree.
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-_SQL = {
-    # BEGIN IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock.
-    "sqlite": _Sql.for_dialect("?", "BEGIN IMMEDIATE", "", _sqlite_time),
-    # FOR UPDATE locks the person's row until commit: one step at a time per person.
-    "postgresql": _Sql.for_dialect("%s", None, " FOR UPDATE", lambda moment: moment),
-}
-
-
-class _Duplicate(Exception):
-    """The update was processed before; the transaction is rolled back."""
+Stepper = Callable[[Session | None, Tx], tuple[Session | None, R]]
 
 
 class SessionStore:
-    """Load-step-save transactions over one database."""
+    """Load-step-save transactions over one database, with its inbox and outbox."""
 
     def __init__(self, url: str, *, session_ttl: timedelta = timedelta(days=30)):
         self.url = make_url(url)
         self.session_ttl = session_ttl
-        self.engine = _create_engine(url)
-        self._sql = _SQL[self.engine.dialect.name]
+        self.engine = open_engine(url)
+        self.dialect = dialect_of(self.engine)
         # An embedded database answers a transaction faster than a thread hand-off costs
         # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
-        self.embedded = self.engine.dialect.name == "sqlite"
-        metadata.create_all(self.engine)
+        self.embedded = self.dialect.name == "sqlite"
+        check(self.engine, self.dialect, metadata.create_all)
+        self.inbox = Inbox(self.engine, self.dialect)
+        self.outbox = Outbox(self.engine, self.dialect)
 
     def close(self) -> None:
         """Release all connections."""
@@ -132,46 +117,43 @@ class SessionStore:
     def transact(
         self, person: str, stepper: Stepper[R], *, update_id: int | None = None
     ) -> TxResult[R]:
-        """Run ``stepper`` on the person's session in one transaction and save what it returns
-        (``ERASE`` deletes it).
+        """Run ``stepper`` on the person's session in one transaction and save what it returns.
 
-        With ``update_id``, an update seen before changes nothing and returns a duplicate.
-        The person's row is locked (PostgreSQL) or the database is (SQLite), so steps of one
-        person never interleave, also across processes.
+        With ``update_id`` the update is marked processed in the inbox: one seen before
+        changes nothing and returns a duplicate; one with an older unprocessed update of the
+        same person changes nothing and returns ``out_of_order``. The person's row is locked
+        (PostgreSQL) or the database is (SQLite), so steps of one person never interleave.
         """
-        sql = self._sql
+        sql = self.dialect.sql
         try:
-            with self._transaction(update_id) as cursor:
-                cursor.execute(sql.load, (person,))
+            with transaction(self.engine, self.dialect) as cursor:
+                if update_id is not None:
+                    inbox_sql.mark(cursor, self.dialect, update_id, person)
+                cursor.execute(sql(_LOAD) + self.dialect.lock, (person,))
                 row = cursor.fetchone()
                 current = _parse(row[0], person) if row else None
-                new, result = stepper(current)
-                if isinstance(new, _Erase):
-                    cursor.execute(sql.erase, (person,))
-                    cursor.fetchall()
-                elif new is not None and new is not current:
+                tx = Tx(cursor, self.dialect, person)
+                new, result = stepper(current, tx)
+                if not tx.erased and new is not None and new is not current:
                     values = (new.flow_id, new.state, new.model_dump_json())
-                    cursor.execute(sql.save, (person, *values, sql.stamp(new.updated_at)))
-        except _Duplicate:
+                    stamp = self.dialect.stamp(new.updated_at)
+                    cursor.execute(sql(_UPSERT), (person, *values, stamp))
+        except Duplicate:
             return TxResult(None, duplicate=True)
+        except OutOfOrder:
+            return TxResult(None, out_of_order=True)
         return TxResult(result)
 
     def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
         """Delete everything stored about the person; the result says whether there was any."""
-        try:
-            with self._transaction(update_id) as cursor:
-                cursor.execute(self._sql.erase, (person,))
-                erased = cursor.fetchone() is not None
-        except _Duplicate:
-            return TxResult(None, duplicate=True)
-        return TxResult(erased)
+        return self.transact(person, lambda _session, tx: (None, tx.erase()), update_id=update_id)
 
-    def claim(self, update_id: int) -> bool:
+    def claim(self, update_id: int, person: str | None = None) -> bool:
         """Record an update that changes no session; False when it was seen before."""
         try:
-            with self._transaction(update_id):
-                pass
-        except _Duplicate:
+            with transaction(self.engine, self.dialect) as cursor:
+                inbox_sql.mark(cursor, self.dialect, update_id, person)
+        except (Duplicate, OutOfOrder):
             return False
         return True
 
@@ -184,38 +166,12 @@ class SessionStore:
                 .where(sessions.c.updated_at < now - self.session_ttl)
                 .returning(sessions.c.person)
             )
-            ids = conn.execute(
-                delete(processed_updates)
-                .where(processed_updates.c.processed_at < now - UPDATE_ID_RETENTION)
-                .returning(processed_updates.c.update_id)
-            )
-            return len(old.all()), len(ids.all())
-
-    @contextmanager
-    def _transaction(self, update_id: int | None) -> Iterator[Any]:
-        """A DBAPI cursor in one transaction, first recording ``update_id`` if given.
-
-        Commits on success; rolls back on any error, and raises _Duplicate for an update
-        id recorded before.
-        """
-        sql = self._sql
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            if sql.begin:
-                cursor.execute(sql.begin)
-            try:
-                if update_id is not None:
-                    cursor.execute(sql.mark, (update_id, sql.stamp(_utcnow())))
-                    if cursor.fetchone() is None:
-                        raise _Duplicate
-                yield cursor
-                raw.commit()
-            except BaseException:
-                raw.rollback()
-                raise
-        finally:
-            raw.close()
+            expired = [row[0] for row in old]
+        with transaction(self.engine, self.dialect) as cursor:
+            for person in expired:
+                outbox_sql.forget(cursor, self.dialect, person)
+            ids = inbox_sql.purge(cursor, self.dialect, time.time())
+        return len(expired), ids
 
 
 def _parse(data: str | None, person: str) -> Session | None:
@@ -226,37 +182,3 @@ def _parse(data: str | None, person: str) -> Session | None:
     except ValueError:
         log.warning("discarding an unreadable session row for %s", person)
         return None
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _create_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        _sqlite_tuning(engine)
-        return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
-
-
-def _sqlite_tuning(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-        dbapi_conn.isolation_level = None  # let BEGIN below start transactions
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a killed process; only an OS crash may lose the last commit.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
-        # Take the write lock up front so two processes never deadlock upgrading a read lock.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")

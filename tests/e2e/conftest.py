@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from .emulator import Emulator
 
@@ -45,10 +45,12 @@ class BotProcess:
     by a ``----- bot run #N -----`` line.
     """
 
-    def __init__(self, emulator: Emulator, workdir: Path) -> None:
+    def __init__(self, emulator: Emulator, workdir: Path, database_url: str | None = None) -> None:
         self.emulator = emulator
         self.workdir = workdir
-        self.db_path = workdir / "bot.sqlite3"
+        self.database_url = database_url or f"sqlite:///{workdir / 'bot.sqlite3'}"
+        self.db_path = Path(self.database_url.removeprefix("sqlite:///"))
+        self.extra_env: dict[str, str] = {}
         self.log_path = workdir / "bot.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.runs = 0
@@ -61,12 +63,13 @@ class BotProcess:
         env.update(
             TELEGRAM_BOT_TOKEN=self.emulator.token,
             TELEGRAM_BASE_URL=self.emulator.base_url,
-            DATABASE_URL=f"sqlite:///{self.db_path}",
+            DATABASE_URL=self.database_url,
             FLOWS_DIR=str(FLOWS_DIR),
             DEFAULT_FLOW="nostril_twitch",
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     @property
@@ -165,15 +168,43 @@ class BotProcess:
     def error_lines(self) -> list[str]:
         return [line for line in self.log.splitlines() if any(m in line for m in _ERROR_MARKS)]
 
+    def query(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Rows of a query on the bot's database ([] before the bot created its tables)."""
+        if self.database_url.startswith("sqlite") and not self.db_path.exists():
+            return []
+        engine = create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://"))
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(text(sql), params)]
+        except OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+        finally:
+            engine.dispose()
+
     def session(self, chat_id: int) -> dict[str, Any] | None:
         """The stored session of a private chat (its JSON plus ``row_version``), or None."""
-        if not self.db_path.exists():
-            return None
-        with contextlib.closing(sqlite3.connect(self.db_path, timeout=10)) as conn:
-            row = conn.execute(
-                "SELECT data, row_version FROM sessions WHERE person = ?", (f"telegram:{chat_id}",)
-            ).fetchone()
-        return None if row is None else {**json.loads(row[0]), "row_version": row[1]}
+        rows = self.query(
+            "SELECT data, row_version FROM sessions WHERE person = :p", p=f"telegram:{chat_id}"
+        )
+        return None if not rows else {**json.loads(rows[0][0]), "row_version": rows[0][1]}
+
+    def backlog(self) -> tuple[int, int]:
+        """(unprocessed updates in the inbox, undelivered messages in the outbox)."""
+        inbox = self.query("SELECT count(*) FROM inbox WHERE processed_at IS NULL")
+        outbox = self.query("SELECT count(*) FROM outbox")
+        return (inbox[0][0] if inbox else 0, outbox[0][0] if outbox else 0)
+
+    def wait_settled(self, timeout: float = 10.0) -> None:
+        """Wait until everything fetched was processed and every reply delivered."""
+        deadline = time.monotonic() + timeout
+        # Pending first: once Telegram has nothing unconfirmed, all of it is in the inbox
+        # (stored before confirming), so an empty backlog after that means done.
+        while self.emulator.pending_updates or self.backlog() != (0, 0):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not settle: backlog {self.backlog()}")
+            time.sleep(0.05)
 
 
 _BOT = pytest.StashKey[BotProcess]()
@@ -186,6 +217,19 @@ def bot_process(emulator: Emulator, tmp_path: Path, request: pytest.FixtureReque
     request.node.stash[_BOT] = bot
     try:
         bot.start()
+        yield bot
+    finally:
+        bot.cleanup()
+    if errors := [] if bot.allow_errors else bot.error_lines():
+        pytest.fail("the bot logged errors:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def bot_on(emulator: Emulator, tmp_path: Path, database_url: str, request: pytest.FixtureRequest):
+    """A not yet started bot on each backend (SQLite file, PostgreSQL schema)."""
+    bot = BotProcess(emulator, tmp_path, database_url)
+    request.node.stash[_BOT] = bot
+    try:
         yield bot
     finally:
         bot.cleanup()

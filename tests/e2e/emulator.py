@@ -260,6 +260,8 @@ class Emulator:
             if err.parameters:
                 body["parameters"] = err.parameters
             return web.json_response(body, status=err.code)
+        except ConnectionResetError:  # the client died mid-request (a killed bot)
+            return web.Response(status=499)
         except Exception as exc:
             log.exception("Telegram emulator: internal error in %s", method)
             with self._lock:
@@ -568,6 +570,15 @@ class Emulator:
             if update_id not in self._known:
                 raise AssertionError(f"update {update_id} was never queued")
             self._enqueue(copy.deepcopy(self._known[update_id]), forced=True)
+
+    def at_once(self) -> threading.RLock:
+        """``with emulator.at_once():`` queues updates that one getUpdates returns together."""
+        return self._lock
+
+    def update(self, update_id: int) -> JSON:
+        """A copy of an update as it was queued."""
+        with self._lock:
+            return copy.deepcopy(self._known[update_id])
 
     def fail_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 and ``retry_after``."""

@@ -95,16 +95,18 @@ def expected_summary_blocks(path: list[tuple[str, str]]) -> str:
 BARRIER_CHAT = 999_999  # a bystander whose /help marks "everything before was handled"
 
 
-def settle(emulator: Emulator) -> None:
+def settle(emulator: Emulator, bot: BotProcess) -> None:
     """Wait until the bot has fully handled every update queued so far.
 
-    The bot handles updates one at a time, in order (python-telegram-bot's default), so once
-    the reply to a /help sent now from a bystander's chat arrives, all earlier updates, and
-    everything they sent or edited, are done. Deterministic, unlike waiting for quiet.
+    The bot stores fetched updates in order, so once the reply to a /help sent now from a
+    bystander's chat arrives, all earlier updates are in its inbox; once the inbox and the
+    outbox are empty, they are processed and everything they sent or edited is delivered.
+    Deterministic, unlike waiting for quiet.
     """
     count = len(emulator.messages(BARRIER_CHAT)) + 1
     emulator.user_sends_text(BARRIER_CHAT, "/help")
     emulator.wait_for_messages(BARRIER_CHAT, count, WAIT)
+    bot.wait_settled(WAIT)
 
 
 class Person:
@@ -402,7 +404,7 @@ def test_sticker_and_photo_get_a_polite_hint(emulator: Emulator, bot_process: Bo
     assert hint["text"] == USE_BUTTONS and not buttons(hint)
     (hint,) = person.act(lambda: emulator.user_sends_photo(person.chat_id), 1)
     assert hint["text"] == USE_BUTTONS
-    settle(emulator)
+    settle(emulator, bot_process)
 
     assert person.session() == stored
     assert person.messages[: len(shown)] == shown and len(person.messages) == len(shown) + 2
@@ -422,9 +424,10 @@ def test_kill_then_press_a_button_sent_before_the_crash(
     assert bot_process.kill() == -9
     assert person.session()["state"] == "drooping"  # survived the kill
     bot_process.restart()
+    bot_process.wait_settled()  # a message sent just before the kill may come again
 
     # The old message's button still works: marked answered, next question sent.
-    nxt = person.answer("drooping", "No")
+    (nxt,) = person.press("No", message_id=asked["message_id"])
     assert person.message(asked["message_id"])["text"].endswith("✅ No")
     assert question_of(nxt) == "eye_closing"
     outcome = person.walk(
@@ -495,7 +498,7 @@ def test_stale_buttons_change_nothing(emulator: Emulator, bot_process: BotProces
     for message_id, data in stale:
         answer = person.press_data(message_id, data)
         assert answer["text"] == OLD_BUTTON and not answer["show_alert"]
-    settle(emulator)
+    settle(emulator, bot_process)
     assert person.session() == stored and person.messages == shown
     assert stored["answers"]["emergency_signs"] == "no"  # the stale "Yes" did not count
 
@@ -510,7 +513,7 @@ def test_stale_buttons_change_nothing(emulator: Emulator, bot_process: BotProces
     stored, shown = other.session(), other.messages
     answer = other.press_data(screen["message_id"], "a:nostril_twitch:emergency_signs:no")
     assert answer["text"].startswith(FINISHED)
-    settle(emulator)
+    settle(emulator, bot_process)
     assert other.session() == stored and other.messages == shown
     assert_every_query_answered(emulator, person, other)
 
@@ -554,7 +557,7 @@ def test_forged_callback_data_is_rejected(emulator: Emulator, bot_process: BotPr
     answer = person.press_data(asked["message_id"], "a:nostril_twitch:screens:yes")
     assert answer["text"] == OLD_BUTTON
 
-    settle(emulator)
+    settle(emulator, bot_process)
     assert person.session() == stored and person.messages == shown
     rejected = bot_process.wait_for_log(REJECTED_LOG, count=len(FORGED) + 1)
     assert len(rejected) == len(FORGED) + 1
@@ -581,7 +584,7 @@ def test_duplicate_updates_are_ignored(emulator: Emulator, bot_process: BotProce
         seen = len(bot_process.log_lines(f"ignored duplicate update {update_id}"))
         redeliver()
         bot_process.wait_for_log(f"ignored duplicate update {update_id}", count=seen + 1)
-        settle(emulator)
+        settle(emulator, bot_process)
         assert person.messages == shown, "a duplicate update got a second reply"
         assert person.session() == stored and emulator.callback_answers == answers
 
@@ -617,10 +620,10 @@ def test_redelivered_update_without_session_step_gets_no_second_reply(
         person.act(lambda: emulator.user_sends_sticker(person.chat_id), 1)
     else:
         person.says(kind)
-    settle(emulator)
+    settle(emulator, bot_process)
     shown = person.messages
     emulator.redeliver(person.last_update_id)
-    settle(emulator)
+    settle(emulator, bot_process)
     assert person.messages == shown, f"a redelivered {kind} was answered twice"
 
 
@@ -640,7 +643,7 @@ def test_redelivered_forget_confirmation_keeps_the_new_session(
     person.answer("consent", AGREE)
     stored = person.session()
     emulator.redeliver(erase_id)  # Telegram's at-least-once delivery
-    settle(emulator)
+    settle(emulator, bot_process)
     assert person.session() == stored, "a redelivered update erased the newer session"
 
 

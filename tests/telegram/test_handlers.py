@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
+from sqlalchemy import text
 from telegram import Update
 
 from bot import create_application, load_settings
+from bot.channels.telegram.app import register_commands
 from bot.channels.telegram.texts import INVALID_BUTTON, PRIVATE_ONLY, SOMETHING_WRONG
 from tests.conftest import ROOT
 from tests.fake_bot_api import FakeBotAPI
@@ -34,14 +37,19 @@ class OfflineBot:
             update_id = self.update_id
         before = len(self.api.log)
         update = Update.de_json({"update_id": update_id, **raw}, self.app.bot)
-        await self.app.process_update(update)
+        person = f"telegram:{update.effective_chat.id}"
+        self.store.inbox.add([(update_id, person, json.dumps(update.to_dict()))])
+        await self.app.bot_data["worker"].drain()
+        await self.app.bot_data["relay"].drain()
         return self.api.log[before:]
 
     def message(self, text: str, chat_type: str = "private", chat_id: int = CHAT) -> dict:
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        # User and bot messages share one id sequence per chat, as on Telegram.
+        message_id = self.api._message_ids[chat_id] = self.api._message_ids.get(chat_id, 0) + 1
         return {
             "message": {
-                "message_id": 1,
+                "message_id": message_id,
                 "date": 0,
                 "chat": {"id": chat_id, "type": chat_type, "title": "g", "first_name": "A"},
                 "from": {"id": CHAT, "is_bot": False, "first_name": "A"},
@@ -99,7 +107,8 @@ async def test_an_unexpected_error_is_logged_and_the_session_is_unchanged(
     monkeypatch.setattr("bot.channels.conversations.step", broken)
     with caplog.at_level(logging.ERROR):
         calls = await offline.send(offline.message("yes"))
-    assert texts(calls) == [SOMETHING_WRONG]
+    assert texts(calls)[0] == SOMETHING_WRONG
+    assert "Shall we begin?" in texts(calls)[1]  # the current question again
     assert f"update {offline.update_id}" in caplog.text
     assert offline.store.load(f"telegram:{CHAT}").state == "consent"
     monkeypatch.undo()
@@ -138,6 +147,34 @@ async def test_group_chats_get_no_health_check(offline):
     assert offline.store.load("telegram:-100") is None
 
 
+@pytest.mark.parametrize("text", ["/start@OtherBot", "/whatever", "/start@OtherBot hi"])
+async def test_group_commands_for_other_bots_and_slash_words_are_ignored(offline, text):
+    assert await offline.send(offline.message(text, chat_type="group", chat_id=-100)) == []
+    assert offline.store.inbox.unprocessed() == 0  # handled: nothing to do
+
+
+async def test_a_button_on_a_group_message_is_refused(offline):
+    press = offline.press("a:nostril_twitch:consent:agree")
+    press["callback_query"]["message"]["chat"] = {"id": -100, "type": "group", "title": "g"}
+    calls = await offline.send(press)
+    assert calls == [("answerCallbackQuery", {"callback_query_id": "q1", "text": INVALID_BUTTON})]
+    assert offline.store.load("telegram:-100") is None
+
+
+async def test_an_edited_message_never_reruns_a_command(offline):
+    await offline.send(offline.message("/start"))
+    await offline.send(offline.message("yes"))
+    edited = {"edited_message": {**offline.message("/restart")["message"], "edit_date": 1}}
+    assert await offline.send(edited) == []
+    assert offline.store.load(f"telegram:{CHAT}").answers == {"consent": "agree"}
+
+
+async def test_no_memory_is_kept_per_chat(offline):
+    for chat_id in range(1000, 1020):
+        await offline.send(offline.message("/start", chat_id=chat_id))
+    assert not offline.app.chat_data and not offline.app.user_data
+
+
 async def test_a_deep_link_to_an_unknown_flow_starts_the_default(offline):
     calls = await offline.send(offline.message("/start no_such_flow"))
     assert "Shall we begin?" in texts(calls)[1]
@@ -146,7 +183,7 @@ async def test_a_deep_link_to_an_unknown_flow_starts_the_default(offline):
 async def test_commands_menu_is_registered_at_start(tmp_path):
     bot = OfflineBot(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     await bot.app.initialize()
-    await bot.app.post_init(bot.app)
+    await register_commands(bot.app)
     commands = [m for m, _ in bot.api.log if m == "setMyCommands"]
     assert commands == ["setMyCommands"]
     await bot.app.shutdown()
@@ -171,10 +208,41 @@ async def test_a_server_without_a_commands_menu_or_callback_answers_still_works(
     del bot.api._endpoints["answerCallbackQuery"]
     await bot.app.initialize()
     with caplog.at_level(logging.WARNING):
-        await bot.app.post_init(bot.app)
+        await register_commands(bot.app)
     assert "could not register the commands menu" in caplog.text
     await bot.send(bot.message("/start"))
     sent = texts(await bot.send(bot.press("a:nostril_twitch:consent:agree")))
     assert "ANY of these" in sent[0]
     await bot.app.shutdown()
     bot.store.close()
+
+
+@pytest.mark.parametrize("how", ["decline", "forget"])
+async def test_declining_or_forgetting_leaves_nothing_behind(offline, how):
+    await offline.send(offline.message("/start"))
+    if how == "decline":
+        await offline.send(offline.press("a:nostril_twitch:consent:decline"))
+    else:
+        await offline.send(offline.message("yes"))
+        await offline.send(offline.message("/forget"))
+        await offline.send(offline.press("f:yes"))
+    assert offline.store.load(f"telegram:{CHAT}") is None
+    with offline.store.engine.connect() as conn:
+        for table in ("sessions", "prompts", "outbox"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        kept = conn.execute(text("SELECT person, payload FROM inbox")).all()
+    assert kept and set(kept) == {(None, None)}  # only update ids remain
+
+
+async def test_an_unsendable_queued_message_is_dropped_and_the_rest_delivered(offline, caplog):
+    def queue(session, tx):
+        tx.send('{"method": "noSuchMethod", "params": {}}')
+        tx.send(json.dumps({"method": "sendMessage", "params": {"chat_id": CHAT, "text": "hi"}}))
+        return session, None
+
+    offline.store.transact(f"telegram:{CHAT}", queue)
+    with caplog.at_level(logging.ERROR):
+        await offline.app.bot_data["relay"].drain()
+    assert "unsendable message" in caplog.text
+    assert texts(offline.api.log) == ["hi"]
+    assert offline.store.outbox.undelivered() == 0

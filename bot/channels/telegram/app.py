@@ -1,12 +1,14 @@
-"""The python-telegram-bot Application: handlers, rate limiting, commands menu, retention."""
+"""The python-telegram-bot Application and the durable polling service around it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from datetime import UTC, datetime
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -22,12 +24,16 @@ from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
 from bot.channels.telegram.handlers import TelegramHandlers, on_error
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.texts import COMMANDS
+from bot.channels.telegram.worker import InboxWorker
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 3600
+STOP_GRACE_S = 2.0
 
 
 def create_application(
@@ -37,15 +43,19 @@ def create_application(
     rate_limit: bool = True,
     request: BaseRequest | None = None,
 ) -> Application:
-    """The configured Application (handlers, store, flows), not yet started.
+    """The configured Application (handlers, store, flows, relay, worker), not yet started.
 
-    ``request`` replaces python-telegram-bot's HTTP client (a proxy, or an in-process fake).
+    It has no Updater: updates come from the inbox (``bot_data["worker"]``), replies go out
+    through the outbox (``bot_data["relay"]``). ``request`` replaces python-telegram-bot's
+    HTTP client (a proxy, or an in-process fake).
     """
     settings = settings or load_settings()
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN: is not set")
     conversations = conversations or build_conversations(settings)
-    builder = ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value())
+    builder = (
+        ApplicationBuilder().token(settings.telegram_bot_token.get_secret_value()).updater(None)
+    )
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base)
@@ -55,8 +65,10 @@ def create_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    app = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
+    app = builder.build()
     app.bot_data["conversations"] = conversations
+    relay = app.bot_data["relay"] = Relay(app.bot, conversations.store)
+    app.bot_data["worker"] = InboxWorker(app, relay)
     add_handlers(app, TelegramHandlers(conversations))
     if app.job_queue is not None:
         app.job_queue.run_repeating(_purge, interval=PURGE_EVERY_SECONDS, first=1)
@@ -66,32 +78,36 @@ def create_application(
 def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
     """Register every handler; only private chats get the health check."""
     private = filters.ChatType.PRIVATE
+    message = filters.UpdateType.MESSAGE & private  # edited messages never re-run anything
     for name in ("start", "back", "restart", "summary", "help", "forget"):
-        app.add_handler(CommandHandler(name, getattr(handlers, name), filters=private))
+        app.add_handler(CommandHandler(name, getattr(handlers, name), filters=message))
     app.add_handler(CallbackQueryHandler(handlers.button))
-    message = filters.UpdateType.MESSAGE & private
     app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(message & filters.TEXT, handlers.text))
     app.add_handler(MessageHandler(message, handlers.other))
-    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~private, handlers.group))
+    # In groups, only our own commands get an answer (not /start@OtherBot, not "/word").
+    ours = [name for name, _ in COMMANDS]
+    app.add_handler(
+        CommandHandler(ours, handlers.group, filters=filters.UpdateType.MESSAGE & ~private)
+    )
     app.add_error_handler(on_error)
 
 
-async def _post_init(app: Application) -> None:
+async def register_commands(app: Application) -> None:
+    """The commands menu; a convenience the bot works without."""
     try:
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    except TelegramError as exc:  # the menu is a convenience; the bot works without it
+    except TelegramError as exc:
         log.warning("could not register the commands menu: %s", exc)
-    log.info("bot @%s is ready", app.bot.username)
-
-
-async def _post_shutdown(app: Application) -> None:
-    app.bot_data["conversations"].store.close()
 
 
 async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
     store = context.bot_data["conversations"].store
-    sessions, ids = await asyncio.to_thread(store.purge_expired, datetime.now(UTC))
+    try:
+        sessions, ids = await asyncio.to_thread(store.purge_expired, datetime.now(UTC))
+    except Exception as exc:  # the next run tries again
+        log.warning("retention: purge failed: %s", exc)
+        return
     if sessions or ids:
         log.info("retention: deleted %s idle sessions and %s old update ids", sessions, ids)
 
@@ -100,16 +116,53 @@ def run_polling(settings: Settings, conversations: Conversations | None = None) 
     """Run the bot with long polling until SIGINT/SIGTERM; return the exit code."""
     app = create_application(settings, conversations)
     where = settings.telegram_base_url or "the Telegram Bot API"
+    return asyncio.run(serve(app, where))
+
+
+async def serve(app: Application, where: str = "the Telegram Bot API") -> int:
+    """Poll into the inbox, process it, deliver the outbox; stop cleanly on SIGINT/SIGTERM."""
+    store = app.bot_data["conversations"].store
     try:
-        app.run_polling(
-            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-            bootstrap_retries=5,
-            timeout=10,
-        )
+        await app.initialize()
     except InvalidToken:
-        log.error("Telegram refused TELEGRAM_BOT_TOKEN: check the token BotFather gave you")
+        log.error("TELEGRAM_BOT_TOKEN: Telegram refused the token; check the one BotFather gave")
+        store.close()
         return 1
     except NetworkError as exc:
-        log.error("cannot reach %s: %s", where, exc)
+        log.error("TELEGRAM_BASE_URL: cannot reach %s: %s", where, exc)
+        store.close()
         return 1
-    return 0
+    await app.start()
+    await register_commands(app)
+    relay: Relay = app.bot_data["relay"]
+    worker: InboxWorker = app.bot_data["worker"]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    poller = asyncio.create_task(Poller(app, store, worker).run(), name="poller")
+    workers = [
+        asyncio.create_task(worker.run(), name="inbox"),
+        asyncio.create_task(relay.run(), name="outbox"),
+    ]
+    stopping = asyncio.create_task(stop.wait())
+    log.info("bot @%s is ready", app.bot.username)
+    done, _ = await asyncio.wait([stopping, poller, *workers], return_when=asyncio.FIRST_COMPLETED)
+    code = 0
+    for task in done - {stopping}:
+        if isinstance(task.exception(), InvalidToken):
+            log.error("TELEGRAM_BOT_TOKEN: Telegram refused the token")
+        else:
+            log.error("the %s task stopped", task.get_name(), exc_info=task.exception())
+        code = 1
+    poller.cancel()
+    await worker.stop(STOP_GRACE_S)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(relay.drain(rounds=20), STOP_GRACE_S)
+    for task in [*workers, stopping]:
+        task.cancel()
+    await asyncio.gather(poller, *workers, stopping, return_exceptions=True)
+    await app.stop()
+    await app.shutdown()
+    store.close()
+    return code

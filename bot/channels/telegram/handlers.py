@@ -1,7 +1,7 @@
-"""Telegram handlers: map updates to engine events, run one durable step, send the reply.
+"""Telegram handlers: map updates to engine events and run one durable step each.
 
-Every update is one transaction (load, step, save), then sending. Updates are handled one
-at a time, in order (python-telegram-bot's default), so a person's steps never interleave.
+Each handler is one transaction: mark the update processed in the inbox, step, save, and
+queue the reply in the outbox; the relay sends it afterwards. Nothing is sent from here.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from typing import Any, TypeVar
 
 from telegram import Message as TgMessage
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.channels.conversations import Conversations
-from bot.channels.telegram import callback_data, render
-from bot.channels.telegram.sending import answer_query, edit_text, mark_answered, send_reply
+from bot.channels.conversations import Conversations, Typed
+from bot.channels.telegram import callback_data, sending
+from bot.channels.telegram.render import forget_keyboard
+from bot.channels.telegram.sending import ReplyTo
 from bot.channels.telegram.texts import (
     FORGET_CONFIRM,
     FORGOTTEN,
@@ -28,7 +27,7 @@ from bot.channels.telegram.texts import (
     KEPT,
     NOTHING_STORED,
     PRIVATE_ONLY,
-    SOMETHING_WRONG,
+    UNKNOWN_COMMAND,
     USE_BUTTONS,
 )
 from bot.engine import (
@@ -41,14 +40,16 @@ from bot.engine import (
     ShowSummary,
     Start,
 )
+from bot.store import Tx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def person_of(update: Update) -> str:
-    """The store key of the person behind an update: their private chat id."""
-    return f"telegram:{update.effective_chat.id}"
+def person_of(update: Update) -> str | None:
+    """The store key of the person (chat) behind an update, or None for a chat-less one."""
+    chat = update.effective_chat
+    return None if chat is None else f"telegram:{chat.id}"
 
 
 class TelegramHandlers:
@@ -61,85 +62,79 @@ class TelegramHandlers:
         """/start, optionally with a deep-link payload naming a flow."""
         payload = context.args[0] if context.args else None
         flow_id = payload if payload in self.conversations.flows else None
-        await self._run(update, context, Start(), flow_id=flow_id)
+        await self._run(update, Start(), flow_id=flow_id)
 
     async def back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/back"""
-        await self._run(update, context, Back())
+        await self._run(update, Back())
 
     async def restart(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/restart"""
-        await self._run(update, context, Restart())
+        await self._run(update, Restart())
 
     async def summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/summary"""
-        await self._run(update, context, ShowSummary())
+        await self._run(update, ShowSummary())
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help"""
-        if await self._first_delivery(update):
-            await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
+        await self._say(update, HELP, html=True)
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/forget: ask for confirmation first."""
-        if await self._first_delivery(update):
-            await update.effective_message.reply_text(
-                FORGET_CONFIRM, reply_markup=render.forget_keyboard()
-            )
+        chat_id = update.effective_chat.id
+        await self._respond(
+            update, lambda tx: tx.send(sending.message(chat_id, FORGET_CONFIRM, forget_keyboard()))
+        )
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed answer (or anything typed)."""
-        await self._run(update, context, Answer(text=update.effective_message.text[:500]))
+        message = update.effective_message
+        event = Answer(text=message.text[:500])
+        await self._run(update, event, typed=Typed(message.message_id))
 
     async def other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice and the like."""
-        if await self._first_delivery(update):
-            await update.effective_message.reply_text(USE_BUTTONS)
+        await self._say(update, USE_BUTTONS)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command the bot does not have."""
-        if await self._first_delivery(update):
-            await update.effective_message.reply_text(
-                "I don't know that command.\n\n" + HELP, parse_mode=ParseMode.HTML
-            )
+        await self._say(update, UNKNOWN_COMMAND + HELP, html=True)
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Anything addressed to the bot outside a private chat."""
-        if update.effective_message and update.effective_message.text:
-            text = update.effective_message.text
-            if text.startswith("/"):
-                await update.effective_message.reply_text(PRIVATE_ONLY)
+        """A command addressed to this bot outside a private chat."""
+        await self._say(update, PRIVATE_ONLY)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: answers, finished-check buttons, /forget confirmation."""
         query = update.callback_query
-        if update.effective_chat is None:  # inline-mode or inaccessible message: not ours
-            await answer_query(query, INVALID_BUTTON)
+        if update.effective_chat is None or query.message is None:  # inline mode: not ours
+            await self._respond(update, _refuse(query.id))
             return
         parsed = callback_data.parse(query.data)
-        if parsed is None or (
-            isinstance(parsed, callback_data.AnswerButton) and not self._known(parsed)
+        if (
+            update.effective_chat.type != "private"
+            or parsed is None
+            or (isinstance(parsed, callback_data.AnswerButton) and not self._known(parsed))
         ):
             log.warning(
                 "rejected callback data %r in update %s", str(query.data)[:80], update.update_id
             )
-            await answer_query(query, INVALID_BUTTON)
+            await self._respond(update, _refuse(query.id))
             return
         if parsed in ("f:yes", "f:no"):
-            await self._forget_answer(update, context, parsed == "f:yes")
-            return
-        if parsed == "c:summary":
-            await self._run(update, context, ShowSummary())
-            return
-        if parsed == "c:restart":
+            await self._forget_answer(update, parsed == "f:yes")
+        elif parsed == "c:summary":
+            await self._run(update, ShowSummary())
+        elif parsed == "c:restart":
             # Start, not Restart: an old outcome's button must not wipe a check in progress
             # (Start begins anew after an outcome, and offers Continue / Start over otherwise).
-            await self._run(update, context, Start())
-            return
-        event = Answer(
-            option_id=parsed.option_id, question_id=parsed.question_id, flow_id=parsed.flow_id
-        )
-        await self._run(update, context, event, pressed=query.message)
+            await self._run(update, Start())
+        else:
+            event = Answer(
+                option_id=parsed.option_id, question_id=parsed.question_id, flow_id=parsed.flow_id
+            )
+            await self._run(update, event)
 
     def _known(self, button: callback_data.AnswerButton) -> bool:
         flow = self.conversations.flows.get(button.flow_id)
@@ -160,75 +155,78 @@ class TelegramHandlers:
             return func(*args, **kwargs)
         return await asyncio.to_thread(func, *args, **kwargs)
 
-    async def _first_delivery(self, update: Update) -> bool:
-        """True unless this update was handled before (Telegram may deliver it again)."""
-        if await self._blocking(self.conversations.first_delivery, update.update_id):
-            return True
-        log.info("ignored duplicate update %s", update.update_id)
-        return False
+    async def _respond(self, update: Update, deliver: Callable[[Tx], None]) -> None:
+        """Queue messages that change no session."""
+        person = person_of(update) or "telegram:-"
+        result = await self._blocking(
+            self.conversations.respond, person, deliver, update_id=update.update_id
+        )
+        if result.duplicate:
+            log.info("ignored duplicate update %s", update.update_id)
 
-    async def _forget_answer(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool
-    ) -> None:
+    async def _say(self, update: Update, text: str, *, html: bool = False) -> None:
+        chat_id = update.effective_chat.id
+        await self._respond(update, lambda tx: tx.send(sending.message(chat_id, text, html=html)))
+
+    async def _forget_answer(self, update: Update, confirmed: bool) -> None:
         query = update.callback_query
-        await answer_query(query, None)
-        if confirmed:
-            erased = await self._blocking(
-                self.conversations.forget, person_of(update), update_id=update.update_id
-            )
-            if erased.duplicate:
-                return
-            context.chat_data.clear()
-            text = FORGOTTEN if erased.result else NOTHING_STORED
-        else:
-            if not await self._first_delivery(update):
-                return
-            text = KEPT
-        if isinstance(query.message, TgMessage):
-            await edit_text(
-                query.message.chat_id, query.message.message_id, text, context, html=False
-            )
+        chat_id = update.effective_chat.id
+        message_id = query.message.message_id if isinstance(query.message, TgMessage) else None
+
+        def confirm(tx: Tx, text: str) -> None:
+            tx.send(sending.answer(query.id))
+            if message_id is not None:
+                tx.send(sending.edit(chat_id, message_id, text, html=False))
+
+        if not confirmed:
+            await self._respond(update, lambda tx: confirm(tx, KEPT))
+            return
+        result = await self._blocking(
+            self.conversations.forget,
+            person_of(update),
+            update_id=update.update_id,
+            deliver=lambda tx, erased: confirm(tx, FORGOTTEN if erased else NOTHING_STORED),
+        )
+        if result.duplicate:
+            log.info("ignored duplicate update %s", update.update_id)
 
     async def _run(
         self,
         update: Update,
-        context: ContextTypes.DEFAULT_TYPE,
         event: Event,
         *,
         flow_id: str | None = None,
-        pressed: object = None,
+        typed: Typed | None = None,
     ) -> None:
+        query = update.callback_query
+        pressed = query.message if query is not None else None
+        reply_to = ReplyTo(
+            chat_id=update.effective_chat.id,
+            query_id=query.id if query is not None else None,
+            pressed_message_id=pressed.message_id if isinstance(pressed, TgMessage) else None,
+        )
         result = await self._blocking(
             self.conversations.handle,
             person_of(update),
             event,
             update_id=update.update_id,
             flow_id=flow_id,
+            deliver=reply_to.deliver,
+            typed=typed,
         )
-        query = update.callback_query
         if result.duplicate:
             log.info("ignored duplicate update %s", update.update_id)
-            if query:
-                await answer_query(query, None)
-            return
-        reply = result.result
-        if query:
-            await answer_query(query, reply.notice)
-        elif reply.notice:
-            await context.bot.send_message(update.effective_chat.id, reply.notice)
-        await mark_answered(update, context, reply, pressed)
-        await send_reply(update.effective_chat.id, context, reply)
+
+
+def _refuse(query_id: str) -> Callable[[Tx], None]:
+    return lambda tx: tx.send(sending.answer(query_id, INVALID_BUTTON))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an unexpected error with its update id and tell the person to try again."""
+    """Note the failure for the inbox worker, which retries the update or gives up on it."""
     update_id = getattr(update, "update_id", None)
-    log.error("error while handling update %s", update_id, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    try:
-        if update.callback_query:
-            await answer_query(update.callback_query, SOMETHING_WRONG)
-        await context.bot.send_message(update.effective_chat.id, SOMETHING_WRONG)
-    except TelegramError:
-        log.warning("could not tell chat about the error in update %s", update_id)
+    failures = context.application.bot_data.setdefault("failures", {})
+    if update_id is not None:
+        failures[update_id] = context.error
+    else:
+        log.error("error outside an update", exc_info=context.error)

@@ -1,86 +1,84 @@
-"""Sending engine replies to Telegram: new messages, and marking answered questions."""
+"""Engine replies as queued Bot API calls (JSON), written to the outbox in the step's transaction.
+
+A queued call is ``{"method": ..., "params": {...}}`` in Bot API form; the relay sends it.
+"""
 
 from __future__ import annotations
 
-import logging
+import json
+from dataclasses import dataclass
 
-from telegram import CallbackQuery, Update
-from telegram import Message as TgMessage
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardMarkup
 
 from bot.channels.telegram import render
 from bot.engine import Reply
+from bot.store import Tx
 
-log = logging.getLogger(__name__)
+
+def call(method: str, **params: object) -> str:
+    """A queued Bot API call."""
+    return json.dumps({"method": method, "params": params}, ensure_ascii=False)
 
 
-async def mark_answered(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply, pressed: object
-) -> None:
-    """Show the chosen answer on the question's message and drop its keyboard."""
-    if reply.answered is None:
-        return
-    if isinstance(pressed, TgMessage):
-        message_id = pressed.message_id
-    else:  # a typed answer: the question message we sent last, if this process sent it
-        last = context.chat_data.get("prompt")
-        if not last or last[1] != reply.answered.question_id:
+def message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None, html=True) -> str:
+    """A sendMessage call."""
+    params: dict[str, object] = {"chat_id": chat_id, "text": text}
+    if html:
+        params["parse_mode"] = "HTML"
+    if markup is not None:
+        params["reply_markup"] = markup.to_dict()
+    return call("sendMessage", **params)
+
+
+def edit(chat_id: int, message_id: int, text: str, *, html: bool = True) -> str:
+    """An editMessageText call (drops the keyboard)."""
+    params: dict[str, object] = {"chat_id": chat_id, "message_id": message_id, "text": text}
+    if html:
+        params["parse_mode"] = "HTML"
+    return call("editMessageText", **params)
+
+
+def answer(query_id: str, text: str | None = None) -> str:
+    """An answerCallbackQuery call (stops the button's spinner)."""
+    return call("answerCallbackQuery", callback_query_id=query_id, text=text)
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where a reply goes: the chat, the pressed button's query and message, if any."""
+
+    chat_id: int
+    query_id: str | None = None
+    pressed_message_id: int | None = None
+
+    def deliver(self, reply: Reply, tx: Tx) -> None:
+        """Queue the reply: spinner answer, notice, answered mark, messages, question."""
+        if self.query_id is not None:
+            tx.send(answer(self.query_id, reply.notice))
+        elif reply.notice:
+            tx.send(message(self.chat_id, reply.notice, html=False))
+        self._mark_answered(reply, tx)
+        texts = [chunk for m in reply.messages for chunk in render.message_html(m)]
+        for i, text in enumerate(texts):
+            last = i == len(texts) - 1
+            finished = last and reply.ended and not reply.prompt
+            tx.send(message(self.chat_id, text, render.finished_keyboard() if finished else None))
+        if reply.prompt:
+            html = render.prompt_html(reply.prompt)
+            keyboard = render.prompt_keyboard(reply.prompt)
+            tx.send(message(self.chat_id, html, keyboard), question_id=reply.prompt.question_id)
+
+    def _mark_answered(self, reply: Reply, tx: Tx) -> None:
+        """Show the chosen answer on the question's message and drop its keyboard."""
+        if reply.answered is None:
             return
-        message_id = last[0]
-    html = render.answered_html(render.prompt_html(reply.answered.prompt), reply.answered.choice)
-    await edit_text(update.effective_chat.id, message_id, html, context)
-
-
-async def send_reply(chat_id: int, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
-    """Send the reply's messages, then its question with buttons."""
-    texts = [chunk for message in reply.messages for chunk in render.message_html(message)]
-    for i, text in enumerate(texts):
-        last = i == len(texts) - 1
-        markup = render.finished_keyboard() if last and reply.ended and not reply.prompt else None
-        await context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-    if reply.prompt:
-        html = render.prompt_html(reply.prompt)
-        sent = await context.bot.send_message(
-            chat_id,
-            html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=render.prompt_keyboard(reply.prompt),
-        )
-        # Best effort only (lost on restart): lets a typed answer mark the question answered.
-        context.chat_data["prompt"] = (sent.message_id, reply.prompt.question_id)
-
-
-async def answer_query(query: CallbackQuery, text: str | None) -> None:
-    """Answer a callback query (stops the button's spinner), with an optional notice."""
-    try:
-        await query.answer(text)
-    except TelegramError as exc:  # already answered or too old: only the spinner is affected
-        log.debug("callback answer failed: %s", exc)
-
-
-async def edit_text(
-    chat_id: int,
-    message_id: int,
-    text: str,
-    context: ContextTypes.DEFAULT_TYPE,
-    *,
-    html: bool = True,
-) -> None:
-    """Replace a message's text and drop its keyboard; a failed edit is harmless."""
-    if not text:
-        return
-    try:
-        await context.bot.edit_message_text(
-            text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML if html else None,
-        )
-    except BadRequest as exc:  # "message is not modified", or the message is gone
-        log.debug("edit of message %s failed: %s", message_id, exc)
-    except TelegramError as exc:  # cosmetic: the conversation goes on without it
-        log.warning("edit of message %s failed: %s", message_id, exc)
+        message_id = self.pressed_message_id
+        if message_id is None:  # typed: the question's message, once it was delivered
+            last = tx.last_prompt()
+            if last is None or last.question_id != reply.answered.question_id:
+                return
+            message_id = last.message_id
+        if message_id is None:
+            return
+        prompt = render.prompt_html(reply.answered.prompt)
+        tx.send(edit(self.chat_id, message_id, render.answered_html(prompt, reply.answered.choice)))

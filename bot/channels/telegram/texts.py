@@ -30,3 +30,8 @@ FORGET_CONFIRM = "This erases your answers and everything else stored about you.
 FORGOTTEN = "Done: everything stored about you has been erased. Send /start to begin again."
 NOTHING_STORED = "There was nothing stored about you. Send /start to begin."
 KEPT = "Okay, nothing was erased."
+UNKNOWN_COMMAND = "I don't know that command.\n\n"
+TRY_AGAIN_SHORTLY = (
+    "Sorry, I can't reach my records right now. Please try again in a minute — "
+    "I'll also answer this message as soon as I can."
+)

@@ -1,0 +1,183 @@
+"""The inbox worker: processes stored updates, each person's in order, people concurrently."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.channels.conversations import Conversations
+from bot.channels.telegram import sending
+from bot.channels.telegram.relay import Relay
+from bot.channels.telegram.texts import SOMETHING_WRONG, TRY_AGAIN_SHORTLY
+from bot.store import Pending, Tx, is_unavailable
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_S = 1.0
+
+
+class InboxWorker:
+    """Feeds stored updates to the Application's handlers; retries or gives up on failures."""
+
+    def __init__(self, app: Application, relay: Relay, *, concurrency: int = 16):
+        self.app = app
+        self.relay = relay
+        self.conversations: Conversations = app.bot_data["conversations"]
+        self.store = self.conversations.store
+        self.wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._busy: dict[str, asyncio.Task[None]] = {}
+        self._told: set[int] = set()  # updates whose person was told to try again
+
+    async def _blocking(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self.store.embedded:
+            return func(*args, **kwargs)
+        return await asyncio.to_thread(func, *args, **kwargs)
+
+    async def run(self) -> None:
+        """Process forever: woken when updates arrive, and every IDLE_POLL_S in any case."""
+        while True:
+            self.wake.clear()
+            try:
+                people = await self._blocking(self.store.inbox.due_people)
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                log.warning("inbox: the database is unavailable: %s", _first_line(exc))
+                people = []
+            for person in people:
+                if person not in self._busy:
+                    task = asyncio.create_task(self._drain(person))
+                    self._busy[person] = task
+                    task.add_done_callback(lambda t, p=person: self._finished(p, t))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
+
+    def _finished(self, person: str, task: asyncio.Task[None]) -> None:
+        self._busy.pop(person, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("inbox: processing %s failed", person, exc_info=task.exception())
+
+    async def stop(self, timeout: float) -> None:
+        """Let the updates being processed finish (up to ``timeout``), then cancel."""
+        busy = list(self._busy.values())
+        if busy:
+            _, late = await asyncio.wait(busy, timeout=timeout)
+            for task in late:
+                task.cancel()
+
+    async def drain(self) -> None:
+        """Process everything due, in order (tests)."""
+        while people := await self._blocking(self.store.inbox.due_people):
+            for person in people:
+                await self._drain(person)
+
+    async def _drain(self, person: str) -> None:
+        async with self._slots:
+            while True:
+                try:
+                    pending = await self._blocking(self.store.inbox.next, person)
+                except Exception as exc:
+                    if not is_unavailable(exc):
+                        raise
+                    log.warning("inbox: the database is unavailable: %s", _first_line(exc))
+                    return
+                if pending is None or not await self._process(person, pending):
+                    return
+
+    async def _process(self, person: str, pending: Pending) -> bool:
+        """Handle one update; False when it failed and waits for a retry."""
+        failures: dict[int, BaseException] = self.app.bot_data.setdefault("failures", {})
+        failures.pop(pending.update_id, None)
+        try:
+            update = Update.de_json(json.loads(pending.payload or "{}"), self.app.bot)
+        except Exception as exc:  # unreadable: nothing to answer, never retried
+            log.error("unreadable update %s", pending.update_id, exc_info=exc)
+            await self._blocking(self.store.claim, pending.update_id, person)
+            return True
+        await self.app.process_update(update)
+        _release_memory(self.app, update)
+        error = failures.pop(pending.update_id, None)
+        try:
+            if error is None:
+                # Done; an update no handler took (or refused) is marked processed here.
+                await self._blocking(self.store.claim, pending.update_id, person)
+                self.relay.wake.set()
+                return True
+            if is_unavailable(error):  # retried until the database is back
+                await self._retry_later(update, pending, error)
+                return False
+            # A bug, not a passing fault: retrying would fail the same way.
+            log.error("error while handling update %s", pending.update_id, exc_info=error)
+            await self._blocking(
+                self.conversations.respond, person, _apology(update), update_id=pending.update_id
+            )
+            self.relay.wake.set()
+            return True
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            await self._tell(update)
+            log.warning("inbox: update %s waits for the database: %s", pending.update_id, exc)
+            return False
+
+    async def _retry_later(self, update: Update, pending: Pending, error: BaseException) -> None:
+        delay = min(2.0**pending.attempts, 5.0)
+        log.warning("update %s waits for the database: %s", pending.update_id, _first_line(error))
+        await self._tell(update)
+        await self._blocking(self.store.inbox.retry_later, pending.update_id, delay)
+
+    async def _tell(self, update: Update) -> None:
+        """Tell the person once, straight away, that their answer waits (no database needed)."""
+        await tell_try_again(self.app, update, self._told)
+
+
+async def tell_try_again(app: Application, update: Update, told: set[int]) -> None:
+    """Send TRY_AGAIN_SHORTLY to a private chat once per update, bypassing the outbox."""
+    chat = update.effective_chat
+    if update.update_id in told or chat is None or chat.type != "private":
+        return
+    told.add(update.update_id)
+    if len(told) > 10_000:
+        told.clear()
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(TRY_AGAIN_SHORTLY)
+        await app.bot.send_message(chat.id, TRY_AGAIN_SHORTLY)
+    except TelegramError as exc:
+        log.warning("could not tell chat about a delay: %s", exc)
+
+
+def _release_memory(app: Application, update: Update) -> None:
+    """Keep nothing per chat or user in memory (python-telegram-bot would keep it forever)."""
+    if update.effective_chat is not None and update.effective_chat.id in app.chat_data:
+        app.drop_chat_data(update.effective_chat.id)
+    if update.effective_user is not None and update.effective_user.id in app.user_data:
+        app.drop_user_data(update.effective_user.id)
+
+
+def _apology(update: Update) -> Callable[[Tx], None]:
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    query = update.callback_query
+
+    def deliver(tx: Tx) -> None:
+        if query is not None:
+            tx.send(sending.answer(query.id, SOMETHING_WRONG))
+        if chat_id is not None:
+            tx.send(sending.message(chat_id, SOMETHING_WRONG, html=False))
+            tx.resend_prompt()  # the person sees the current question again
+
+    return deliver
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,268 @@
+"""The database connection: engine with timeouts, dialect SQL details, DBAPI transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 5000
+TRANSACTION_DEADLINE_S = 8.0
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between SQLite and PostgreSQL in the hand-written SQL."""
+
+    name: str
+    begin: str | None  # statement that opens a write transaction, if one is needed
+    lock: str  # suffix that locks selected rows until commit
+
+    def sql(self, statement: str) -> str:
+        """``statement`` with ``?`` placeholders in this driver's style."""
+        return statement if self.name == "sqlite" else statement.replace("?", "%s")
+
+    def stamp(self, moment: datetime) -> object:
+        """A timestamp as the sessions table stores it."""
+        if self.name == "sqlite":  # the text form SQLAlchemy's SQLite DateTime type uses
+            return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return moment
+
+
+_DIALECTS = {
+    # BEGIN IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock.
+    "sqlite": Dialect("sqlite", "BEGIN IMMEDIATE", ""),
+    # FOR UPDATE locks the person's row until commit: one step at a time per person.
+    "postgresql": Dialect("postgresql", None, " FOR UPDATE"),
+}
+
+
+def dialect_of(engine: Engine) -> Dialect:
+    """The Dialect of an engine."""
+    return _DIALECTS[engine.dialect.name]
+
+
+@contextmanager
+def transaction(engine: Engine, dialect: Dialect) -> Iterator[Any]:
+    """A DBAPI cursor in one transaction on a pooled connection: commit, or roll back.
+
+    A connection that failed is thrown away, not put back into the pool. On PostgreSQL a
+    transaction that hangs (a network that swallows packets) is cut off after
+    TRANSACTION_DEADLINE_S by closing its socket.
+    """
+    raw = engine.raw_connection()
+    guard = _WATCHDOG.guard(raw) if dialect.name == "postgresql" else None
+    try:
+        cursor = raw.cursor()
+        if dialect.begin:
+            cursor.execute(dialect.begin)
+        try:
+            yield cursor
+            raw.commit()
+        except BaseException as exc:
+            if is_unavailable(exc):
+                raw.invalidate(exc)  # a fresh connection next time
+            else:
+                raw.rollback()
+            raise
+    finally:
+        if guard is not None:
+            _WATCHDOG.release(guard)
+        raw.close()
+
+
+class _Watchdog:
+    """Shuts down the socket of a PostgreSQL transaction that outlives its deadline.
+
+    The server's statement_timeout cannot help when the network itself hangs, and psycopg's
+    blocking calls have no client-side timeout: a shut-down socket makes them fail at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._deadlines: dict[int, tuple[float, int]] = {}
+        self._next = 0
+        self._thread: threading.Thread | None = None
+
+    def guard(self, raw: Any) -> int | None:
+        try:
+            fd = raw.driver_connection.pgconn.socket
+        except Exception:  # not connected: nothing to guard
+            return None
+        with self._lock:
+            self._next += 1
+            self._deadlines[self._next] = (time.monotonic() + TRANSACTION_DEADLINE_S, fd)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
+                self._thread.start()
+            return self._next
+
+    def release(self, token: int) -> None:
+        with self._lock:
+            self._deadlines.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [t for t, (deadline, _) in self._deadlines.items() if deadline < now]
+                fds = [self._deadlines.pop(t)[1] for t in late]
+            for fd in fds:
+                log.warning(
+                    "database: a transaction hung for %ss; cutting it off", TRANSACTION_DEADLINE_S
+                )
+                try:
+                    sock = socket.socket(fileno=os.dup(fd))
+                except OSError:
+                    continue
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+
+
+_WATCHDOG = _Watchdog()
+
+
+def check(engine: Engine, dialect: Dialect, create: Callable[[Engine], None]) -> None:
+    """Create missing tables and make sure the database takes writes; else raise
+    DatabaseUnavailable with one line that names DATABASE_URL and the cause."""
+    try:
+        create(engine)
+        with transaction(engine, dialect) as cursor:
+            cursor.execute("SELECT 1")
+            if dialect.name == "sqlite":  # BEGIN IMMEDIATE passed: writable; prove it
+                cursor.execute("PRAGMA user_version = 0")
+    except Exception as exc:
+        engine.dispose()
+        path = Path(engine.url.database or "") if dialect.name == "sqlite" else None
+        if path and path.exists() and not os.access(path, os.W_OK):
+            raise DatabaseUnavailable(
+                f"DATABASE_URL: the SQLite file {path} is read-only"
+            ) from None
+        raise DatabaseUnavailable(f"DATABASE_URL: {describe(exc)}") from None
+
+
+def describe(exc: BaseException) -> str:
+    """A database error as one plain line."""
+    cause = getattr(exc, "orig", None) or exc
+    text = " ".join(str(cause).split()) or type(cause).__name__
+    text = text.removeprefix("connection failed: ")
+    hints = {
+        "unable to open database file": "cannot open the SQLite file (missing folder, no "
+        "permission, or a folder in its place)",
+        "file is not a database": "the file is not an SQLite database",
+        "readonly database": "the SQLite file is read-only",
+    }
+    for needle, hint in hints.items():
+        if needle in text:
+            return hint
+    return text[:300]
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` with bounded waits; a broken connection is never reused."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"DATABASE_URL: cannot create the folder {path.parent}: {exc.strerror}"
+                ) from None
+            if path.is_dir():
+                raise DatabaseUnavailable(f"DATABASE_URL: {path} is a folder, not a file")
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, pool_pre_ping=True, pool_timeout=10
+        )
+        _sqlite_tuning(engine)
+        return engine
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    options = " ".join(
+        filter(
+            None,
+            [
+                parsed.query.get("options"),
+                f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                f"-c lock_timeout={STATEMENT_TIMEOUT_MS}",
+                f"-c idle_in_transaction_session_timeout={STATEMENT_TIMEOUT_MS * 2}",
+            ],
+        )
+    )
+    parsed = parsed.difference_update_query(["options"])
+    connect_args = {
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "options": options,
+        # A peer that vanishes is noticed within seconds, not hours.
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
+    }
+    # No pre-ping: a broken connection fails its transaction, is invalidated (see
+    # ``transaction``), and the inbox retries the update on a fresh one.
+    return create_engine(
+        parsed,
+        connect_args=connect_args,
+        pool_timeout=10,
+        pool_size=8,
+        max_overflow=8,
+    )
+
+
+def _sqlite_tuning(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # let BEGIN below start transactions
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a killed process; only an OS crash may lose the last commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Take the write lock up front so two processes never deadlock upgrading a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for errors that mean the database is away, hung, full or read-only right now."""
+    import psycopg
+    from sqlalchemy import exc as sa_exc
+
+    kinds = (
+        sa_exc.OperationalError,
+        sa_exc.TimeoutError,
+        sa_exc.DisconnectionError,
+        sqlite3.OperationalError,
+        psycopg.OperationalError,
+        DatabaseUnavailable,
+    )
+    return isinstance(exc, kinds)
