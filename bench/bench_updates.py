@@ -430,7 +430,7 @@ async def run_users(
                 profile.disable()
             if latencies is not None:
                 latencies.append(clock() - begin)
-        if "Everyday triggers" not in api.last_text.get(user_id, ""):
+        if "No warning signs reported" not in api.last_text.get(user_id, ""):
             contender.errors.append(f"user {user_id} did not reach the outcome")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardMarkup
 
@@ -26,8 +27,15 @@ def message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
     if html:
         params["parse_mode"] = "HTML"
     if markup is not None:
-        params["reply_markup"] = markup.to_dict()
+        params["reply_markup"] = _markup_dict(markup)
     return call("sendMessage", **params)
+
+
+@lru_cache(maxsize=2048)
+def _markup_dict(markup: InlineKeyboardMarkup) -> dict:
+    # Keyboards are cached per prompt (render.prompt_keyboard); so is their Bot API form,
+    # which costs more to build than the rest of a step.
+    return markup.to_dict()
 
 
 def edit(chat_id: int, message_id: int, text: str, *, html: bool = True) -> str:
