@@ -52,6 +52,27 @@ class Walker:
         return self.session.state
 
 
+def tap_every_path(flow: Flow, merge_equal_states: bool = False):
+    """(session, reply) at the end of every path, each answer tapped through the engine.
+
+    With ``merge_equal_states``, paths that reach the same (question, worst red flag,
+    triggers) are walked once: the outcome and its tips depend on nothing else."""
+    stack, seen = [step(flow, None, Start(), NOW)[0]], set()
+    while stack:
+        session = stack.pop()
+        question = flow.question(session.state)
+        for option in question.options:
+            tap = Answer(option_id=option.id, question_id=question.id)
+            after, reply = step(flow, session, tap, NOW)
+            if after is None or after.ended:
+                yield after, reply
+                continue
+            key = (after.state, after.worst_red_flag, after.triggers)
+            if not merge_equal_states or key not in seen:
+                seen.add(key)
+                stack.append(after)
+
+
 @pytest.fixture
 def walker(flow: Flow) -> Walker:
     return Walker(flow)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Answer, Start, step
 from bot.flow import SEVERITY_RANK
-from tests.conftest import NOW
+from tests.conftest import tap_every_path
 from tests.flow.test_flow_loader import GOOD
 from tests.flow.test_flow_loader import errors_of as safety_errors
 
@@ -86,30 +85,9 @@ def test_each_health_rule_is_enforced(old, new, expected):
     assert any(expected in e for e in safety_errors(GOOD.replace(old, new, 1)))
 
 
-def _walk(flow):
-    """Every distinct (question, worst red flag, triggers) state of the shipped flow, each
-    answer tapped through the engine: the outcome and its tips depend on nothing else."""
-    start, _ = step(flow, None, Start(), NOW)
-    stack, seen = [start], set()
-    while stack:
-        session = stack.pop()
-        question = flow.question(session.state)
-        for option in question.options:
-            after, reply = step(
-                flow, session, Answer(option_id=option.id, question_id=question.id), NOW
-            )
-            if after is None or after.ended:
-                yield after, reply
-                continue
-            key = (after.state, after.worst_red_flag, after.triggers)
-            if key not in seen:
-                seen.add(key)
-                stack.append(after)
-
-
 def test_every_path_of_the_shipped_flow_is_safe(flow):
     endings = set()
-    for session, reply in _walk(flow):
+    for session, reply in tap_every_path(flow, merge_equal_states=True):
         endings.add((session.state, frozenset(session.triggers)) if session else None)
         if session is None:  # declined consent: nothing kept, nothing medical said
             assert reply.forget
