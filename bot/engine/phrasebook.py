@@ -119,3 +119,13 @@ def blank(words: list[str], phrase: list[str]) -> None:
     while at is not None:
         words[at : at + len(phrase)] = [""] * len(phrase)
         at = find(words, phrase)
+
+
+def without(tokens: list[str], phrases: list[list[str]]) -> list[str]:
+    """``tokens`` with every occurrence of these phrases (word lists) blanked out."""
+    words = list(tokens)
+    present = set(tokens)
+    for phrase in phrases:
+        if phrase[0] in present:
+            blank(words, phrase)
+    return words

@@ -17,20 +17,24 @@ from datetime import datetime
 
 from rapidfuzz.distance import OSA
 
-from bot.engine.phrasebook import PhraseBook, blank, contains
+from bot.engine.phrasebook import PhraseBook, contains, without
 from bot.engine.quantities import NUMBER_WORDS, Range, read_count, read_duration
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import SEVERITY_RANK, Question
 from bot.flow.lexicon import (
+    AFFIRMING,
     ANSWER_NO,
     CLARIFY,
     CLARIFY_INSIDE,
     CLAUSE_BREAKS,
     DOUBT_INSIDE,
+    EPISODE_ENDED,
+    ESTIMATES,
     FUNCTION_WORDS,
     HEDGE_INSIDE,
     LEAD_NO,
     LEAD_YES,
+    LIMITING,
     NEGATORS,
     NO_HEDGED,
     NO_NEGATED,
@@ -134,17 +138,17 @@ class QuestionReader:
     def _doubt(self, tokens: list[str]) -> Reading | None:
         if self._unsure is None:
             return None
-        words = _without(tokens, _HEDGES)  # "not that I know of" is a hedged no, not doubt
+        words = without(tokens, _HEDGES)  # "not that I know of" is a hedged no, not doubt
         for i, word in enumerate(words):  # "maybe 5 hours", "4 hours maybe": an estimate
             near = words[max(0, i - 4) : i] + words[i + 1 : i + 2]
-            if word in _ESTIMATES and any(_is_amount(w) for w in near if w):
+            if word in ESTIMATES and any(_is_amount(w) for w in near if w):
                 words[i] = ""
         if not contains(words, DOUBT_INSIDE):
             return None
         unobserved = self._unobserved_inside(tokens)
         if unobserved is not None:  # "I sleep alone, so no idea": nobody could tell
             return read_back(unobserved)
-        rest = _without(tokens, _DOUBTS)
+        rest = without(tokens, _DOUBTS)
         if self.warning and self._sign and not self.question.reads and sign_cues(rest)[1]:
             return read_back(self._sign)  # "I don't know if it counts, but last night I fell"
         return record(self._unsure)
@@ -180,7 +184,7 @@ class QuestionReader:
         if reads == "count" and CLAUSE_BREAKS & set(tokens):
             return ask("count")  # "I used to drink 6 a day but now none"
         negated = any(t in NEGATORS for t in tokens) and "even" not in tokens
-        unsure = negated or bool(_EPISODE_ENDED & set(tokens))  # "it went away after a day"
+        unsure = negated or bool(EPISODE_ENDED & set(tokens))  # "it went away after a day"
         return read_back(most.id) if unsure and self.warning else record(most.id)
 
     def _covering(self, value: Range) -> str | None:
@@ -242,7 +246,7 @@ class QuestionReader:
         rest = tokens[1:]
         if all(t in SAFE_AFTER_NO for t in rest):
             return record(no)
-        if LEAD_YES & set(rest) or contains(rest, _AFFIRMING):
+        if LEAD_YES & set(rest) or contains(rest, AFFIRMING):
             return ask("mixed")  # "nah yeah", "no it does"
         plain, _ = self._phrases.matches_inside(tokens)
         if plain - {no}:
@@ -259,8 +263,8 @@ class QuestionReader:
             return record(self._no)
         if inside:  # "I've been told it doesn't": the answer's own words
             return read_back(self._no)
-        rest = _without(tokens, _HEDGED_NOS)
-        if (_LIMITING | CLAUSE_BREAKS) & set(rest) or PAST_EPISODE & set(rest):
+        rest = without(tokens, _HEDGED_NOS)
+        if (LIMITING | CLAUSE_BREAKS) & set(rest) or PAST_EPISODE & set(rest):
             return ask("mixed")  # "not really, it was only for a day"
         return read_back(self._no)
 
@@ -320,26 +324,10 @@ class QuestionReader:
         return read_back(closest[0]) if len(closest) == 1 else None
 
 
-_ESTIMATES = frozenset({"maybe", "perhaps", "possibly"})
-_LIMITING = frozenset({"only", "just", "was", "were", "once", "sometimes", "mostly", "but"})
-_EPISODE_ENDED = frozenset({"went", "gone", "stopped", "passed", "came", "used"})
-_AFFIRMING = frozenset({"it does", "i do", "i have", "it has", "i am", "it is", "i did"})
-
-
 # Phrases as word lists, longest first, so a longer one is blanked before its parts.
 _HEDGES = sorted((h.split() for h in HEDGE_INSIDE), key=len, reverse=True)
 _DOUBTS = sorted((h.split() for h in DOUBT_INSIDE), key=len, reverse=True)
 _HEDGED_NOS = sorted((h.split() for h in NO_HEDGED), key=len, reverse=True)
-
-
-def _without(tokens: list[str], phrases: list[list[str]]) -> list[str]:
-    """``tokens`` with every occurrence of these phrases blanked out."""
-    words = list(tokens)
-    present = set(tokens)
-    for phrase in phrases:
-        if phrase[0] in present:
-            blank(words, phrase)
-    return words
 
 
 def _is_amount(word: str) -> bool:

@@ -232,6 +232,14 @@ CLARIFY_INSIDE = _phrases(
     "what do you mean", "what does that mean", "don't understand", "i don't get it",
     "don't know what you mean", "what is meant",
 )
+# "maybe 5 hours": an estimate next to an amount, not doubt.
+ESTIMATES = frozenset({"maybe", "perhaps", "possibly"})
+# Words that keep a hedged "no" from being read back ("not really, it was only for a day").
+LIMITING = frozenset({"only", "just", "was", "were", "once", "sometimes", "mostly", "but"})
+# An amount of time told about an episode that ended ("it went away after a day").
+EPISODE_ENDED = frozenset({"went", "gone", "stopped", "passed", "came", "used"})
+# A yes after a leading "no" ("no it does"): the words disagree.
+AFFIRMING = _phrases("it does", "i do", "i have", "it has", "i did")
 # Short answers that accept a read-back ("I understood: No. Is that right?").
 CONFIRM_CLEAR = _phrases(
     "that's right", "that is right", "correct", "that's correct", "exactly", "right",
