@@ -157,3 +157,28 @@ def test_make_refuses_a_missing_or_old_python_without_leaving_a_venv(tmp_path):
     )
     assert done.returncode != 0 and "PYTHON=" in done.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_a_broken_second_flow_is_reported_and_the_default_still_serves(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "nostril_twitch.yaml").write_text(FLOW_PATH.read_text("utf-8"), "utf-8")
+    (flows / "other.yaml").write_text("id: other\nquestions: [\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "FLOWS_DIR": str(flows), "TELEGRAM_BOT_TOKEN": ""},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Shall we begin?" in done.stdout  # the default flow serves
+    assert "flow not loaded: " in done.stderr and "other.yaml:" in done.stderr
+
+
+def test_an_empty_flows_dir_says_so(tmp_path):
+    (tmp_path / "flows").mkdir()
+    done = cli("chat", cwd=tmp_path, FLOWS_DIR=str(tmp_path / "flows"))
+    assert done.returncode == 2
+    assert "no flow files in" in done.stderr

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.engine import Answer, Event, Reply, Session, step
-from bot.flow import Flow, load_flows
+from bot.flow import Flow, FlowError, FlowLoadError, check_flows
 from bot.settings import Settings
 from bot.store import LastPrompt, SessionStore, Tx, TxResult
 
@@ -20,6 +21,9 @@ class Typed:
     """A typed message: its channel message id orders it against the questions sent."""
 
     message_id: int
+
+
+log = logging.getLogger(__name__)
 
 
 class Conversations:
@@ -131,8 +135,17 @@ def _same(last: LastPrompt, reply: Reply) -> bool:
 
 
 def build_conversations(settings: Settings) -> Conversations:
-    """Load the flows and open the store named by ``settings`` (raises FlowLoadError)."""
-    flows = load_flows(settings.flows_dir)
+    """Load the flows and open the store named by ``settings``.
+
+    A broken flow file is reported and left out, and the other flows serve; only a
+    default flow that cannot load stops start-up (FlowLoadError)."""
+    flows, errors = check_flows(settings.flows_dir)
+    if settings.default_flow not in flows:
+        problem = f"DEFAULT_FLOW '{settings.default_flow}' could not be loaded"
+        where = FlowError(str(settings.flows_dir), 1, 1, problem, "fix the errors listed")
+        raise FlowLoadError([*errors, where] if flows else errors or [where])
+    for error in errors:
+        log.warning("flow not loaded: %s", str(error).replace("\n", " "))
     store = SessionStore(
         settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
     )

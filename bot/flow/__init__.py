@@ -1,7 +1,14 @@
 """The flow language: YAML flow files -> validated, immutable ``Flow`` objects."""
 
 from bot.flow.errors import FlowError, FlowLoadError
-from bot.flow.loader import check_flow_file, check_flow_text, flow_files, load_flow, load_flows
+from bot.flow.loader import (
+    check_flow_file,
+    check_flow_text,
+    check_flows,
+    flow_files,
+    load_flow,
+    load_flows,
+)
 from bot.flow.model import FINISH, SEVERITY_RANK, Flow, Option, Outcome, Question, Trigger
 
 __all__ = [
@@ -16,6 +23,7 @@ __all__ = [
     "Trigger",
     "check_flow_file",
     "check_flow_text",
+    "check_flows",
     "flow_files",
     "load_flow",
     "load_flows",

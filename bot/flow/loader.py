@@ -69,11 +69,23 @@ def flow_files(directory: FsPath) -> list[FsPath]:
 
 def load_flows(directory: FsPath) -> dict[str, Flow]:
     """Load every flow in ``directory`` by id; raise FlowLoadError with all problems."""
+    flows, errors = check_flows(directory)
+    if errors:
+        raise FlowLoadError(errors)
+    return flows
+
+
+def check_flows(directory: FsPath) -> tuple[dict[str, Flow], list[FlowError]]:
+    """Every flow in ``directory`` that loads, by id, and the problems of those that don't."""
     if not directory.is_dir():
-        raise FlowLoadError([FlowError(str(directory), 1, 1, "flows directory not found", "")])
+        return {}, [FlowError(str(directory), 1, 1, "flows directory not found", "")]
+    paths = flow_files(directory)
+    if not paths:
+        hint = "add a .yaml flow file (see flows/README.md), or point FLOWS_DIR elsewhere"
+        return {}, [FlowError(str(directory), 1, 1, f"no flow files in {directory}", hint)]
     flows: dict[str, Flow] = {}
     errors: list[FlowError] = []
-    for path in flow_files(directory):
+    for path in paths:
         flow, problems = check_flow_file(path)
         errors.extend(problems)
         if flow is not None and flow.id in flows:
@@ -81,6 +93,4 @@ def load_flows(directory: FsPath) -> dict[str, Flow]:
             errors.append(FlowError(str(path), 1, 1, msg, "give each flow its own id"))
         elif flow is not None:
             flows[flow.id] = flow
-    if errors:
-        raise FlowLoadError(errors)
-    return flows
+    return flows, errors
