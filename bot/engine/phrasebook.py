@@ -6,10 +6,13 @@ Labels, ids and admins' synonyms come from the flow; yes / no / not-sure words f
 
 from __future__ import annotations
 
+from rapidfuzz.distance import OSA
+
 from bot.engine.reading import Reading, record
 from bot.flow import Option, Question
-from bot.flow.lexicon import NEGATORS, NO_HEDGED, NO_STRICT, UNSURE, YES, canonical, negated_at
+from bot.flow.lexicon import NEGATORS, NO_HEDGED, NO_STRICT, UNSURE, YES, canonical
 from bot.flow.model import UNSURE_OPTION_IDS
+from bot.flow.negation import negated_at
 
 _NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
@@ -62,6 +65,23 @@ class PhraseBook:
     def options_inside(self, tokens: list[str]) -> set[str]:
         plain, negated = self.matches_inside(tokens)
         return plain | negated
+
+    def nearest(self, phrase: str) -> str | None:
+        """The one option whose whole-answer words are a typo away from ``phrase``."""
+        if len(phrase) < 3:
+            return None
+        limit = 2 if len(phrase) >= 8 else 1
+        best: dict[str, int] = {}
+        for known, reading in self.exact.items():
+            if len(known) < 2 or reading.option_id is None:
+                continue
+            distance = OSA.distance(phrase, known, score_cutoff=limit)
+            if distance <= limit:
+                best[reading.option_id] = min(distance, best.get(reading.option_id, limit))
+        if not best:
+            return None
+        closest = [o for o, d in best.items() if d == min(best.values())]
+        return closest[0] if len(closest) == 1 else None
 
     def matches_inside(self, tokens: list[str]) -> tuple[frozenset[str], frozenset[str]]:
         """Options whose phrases stand in ``tokens``, split by whether a negation precedes

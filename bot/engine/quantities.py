@@ -196,6 +196,13 @@ def _starts_amount(tokens: Sequence[str], a_at: int, unit_at: int) -> bool:
     return a_at == 0 or tokens[a_at - 1] in _AMOUNT_LEADS
 
 
+def is_amount(word: str) -> bool:
+    """Whether a word states an amount ("5", "three"), as in "maybe 5 hours"."""
+    if word.replace(".", "").isdigit():
+        return True
+    return word in NUMBER_WORDS and word not in {"no", "a", "an", "half", "pair", "single"}
+
+
 def _number(word: str) -> float | None:
     if _DECIMAL.match(word):
         return float(word.replace(",", "."))

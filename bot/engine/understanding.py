@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rapidfuzz.distance import OSA
-
 from bot.engine.phrasebook import PhraseBook, contains, without
-from bot.engine.quantities import NUMBER_WORDS, Range, read_count, read_duration
+from bot.engine.quantities import NUMBER_WORDS, Range, is_amount, read_count, read_duration
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import SEVERITY_RANK, Question
 from bot.flow.lexicon import (
@@ -45,11 +43,9 @@ from bot.flow.lexicon import (
     YES_INSIDE,
     canonical,
     canonical_tokens,
-    denies_plainly,
-    has_double_negation,
-    sign_cues,
 )
 from bot.flow.model import UNSURE_OPTION_IDS
+from bot.flow.negation import denies_plainly, has_double_negation, sign_cues
 
 
 class QuestionReader:
@@ -141,7 +137,7 @@ class QuestionReader:
         words = without(tokens, _HEDGES)  # "not that I know of" is a hedged no, not doubt
         for i, word in enumerate(words):  # "maybe 5 hours", "4 hours maybe": an estimate
             near = words[max(0, i - 4) : i] + words[i + 1 : i + 2]
-            if word in ESTIMATES and any(_is_amount(w) for w in near if w):
+            if word in ESTIMATES and any(is_amount(w) for w in near if w):
                 words[i] = ""
         if not contains(words, DOUBT_INSIDE):
             return None
@@ -306,31 +302,11 @@ class QuestionReader:
         return read_back(self._no) if denies_plainly(tokens) else ask("negated")
 
     def _typo(self, phrase: str) -> Reading | None:
-        if len(phrase) < 3:
-            return None
-        limit = 2 if len(phrase) >= 8 else 1
-        best: dict[str, int] = {}
-        for known, reading in self._phrases.exact.items():
-            if len(known) < 2 or reading.option_id is None:
-                continue
-            distance = OSA.distance(phrase, known, score_cutoff=limit)
-            if distance <= limit:
-                option_id = reading.option_id
-                best[option_id] = min(distance, best.get(option_id, limit))
-        if not best:
-            return None
-        nearest = min(best.values())
-        closest = [option_id for option_id, d in best.items() if d == nearest]
-        return read_back(closest[0]) if len(closest) == 1 else None
+        found = self._phrases.nearest(phrase)
+        return read_back(found) if found is not None else None
 
 
 # Phrases as word lists, longest first, so a longer one is blanked before its parts.
 _HEDGES = sorted((h.split() for h in HEDGE_INSIDE), key=len, reverse=True)
 _DOUBTS = sorted((h.split() for h in DOUBT_INSIDE), key=len, reverse=True)
 _HEDGED_NOS = sorted((h.split() for h in NO_HEDGED), key=len, reverse=True)
-
-
-def _is_amount(word: str) -> bool:
-    if word.replace(".", "").isdigit():
-        return True
-    return word in NUMBER_WORDS and word not in {"no", "a", "an", "half", "pair", "single"}

@@ -8,7 +8,6 @@ apostrophes made straight, contractions spelled one way ("can't", "don't", "i'm"
 
 from __future__ import annotations
 
-import itertools
 import re
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\d+(?:[.,]\d+)?")
@@ -252,78 +251,3 @@ REJECT = _phrases(
     "incorrect", "no that's wrong", "no that's not right", "not quite", "no wrong",
 )
 # fmt: on
-
-
-_DOUBT_FOLLOWERS = frozenset({"know", "sure", "idea", "remember", "clue"})
-# Functions named as things: "no sensation" describes the sign even after an answering "no".
-FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
-
-
-def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
-    """Where a negating word stands shortly before ``tokens[index]``, if one does.
-
-    An answering "no" negates only the next word ("no weakness", "no, just a funny turn"),
-    a "no" inside the sentence the next two ("no leg weakness");
-    "but" and its kin end a negation's reach."""
-    for j in range(index - 1, max(-1, index - reach - 1), -1):
-        word = tokens[j]
-        if word in CLAUSE_BREAKS:
-            return None
-        if word in NEGATORS and not (word in ANSWER_NO and index - j > (1 if j == 0 else 2)):
-            if j + 1 < index and tokens[j + 1] in _DOUBT_FOLLOWERS:
-                continue  # "don't know, I sleep alone": doubt, not a negated clause
-            return j
-    return None
-
-
-def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
-    """(strong, past): whether the words may describe a warning sign being there.
-
-    Strong: inability, a sign named without negation, a function negated ("not much
-    feeling"), or a negation that only limits ("not fully", "not just the twitch").
-    Past: an episode that came and went ("it went away", "yesterday")."""
-    strong = past = False
-    for i, token in enumerate(tokens):
-        past = past or token in PAST_EPISODE
-        negator = negated_at(tokens, i)
-        if token in INABILITY or (token in SIGN_WORDS and negator is None):
-            strong = True
-        elif token in FUNCTION_WORDS:
-            if negator == 0 and tokens[0] in ANSWER_NO and token not in FUNCTION_NOUNS:
-                negator = None  # "no, stays by the nose": the answer, then a sentence
-            named = negator is not None and not SIGN_WORDS & set(tokens[negator:i])
-            strong = strong or named or "nothing" in tokens[i + 1 : i + 3]
-        elif token in DEGREE_WORDS:
-            near = negated_at(tokens, i, reach=1 if token == "like" else 3)
-            limits = near is not None and tokens[near] in LIMITING_NEGATORS
-            if token == "like" and near is not None and tokens[near] in {"nothing", "nobody"}:
-                limits = False  # "nothing like that" denies
-            strong = strong or (limits and tokens[i - 1 : i + 1] != ["at", "all"])
-    return strong, past
-
-
-def describes_sign(tokens: list[str]) -> bool:
-    """Whether the words may describe a warning sign being there (see ``sign_cues``)."""
-    return any(sign_cues(tokens))
-
-
-def denies_plainly(tokens: list[str]) -> bool:
-    """Whether every negation in the words denies ("I don't have any", "no drooping")
-    rather than describing something that does not work ("my eyebrow doesn't go up")."""
-    for i, token in enumerate(tokens):
-        if token not in NEGATORS or (token in ANSWER_NO and i == 0):
-            continue
-        after = next((t for t in tokens[i + 1 :] if t not in {"even", "ever", "always"}), None)
-        if after is not None and after not in DENIAL_WORDS | SIGN_WORDS | NEGATORS:
-            return False
-    return True
-
-
-def has_double_negation(tokens: list[str]) -> bool:
-    """Two negations close together ("I'm not not stressed", "it doesn't not spread")."""
-    found = [
-        i
-        for i, t in enumerate(tokens)
-        if t in NEGATORS and t not in ANSWER_NO and not (i == 0 and t in LEAD_NO)
-    ]
-    return any(b - a <= 3 for a, b in itertools.pairwise(found))
