@@ -67,10 +67,13 @@ class Chatter:
         options = answer_buttons(message)
         if not options:  # an outcome: verify the finished check, then start again
             session = self.bot.session(self.chat_id)
-            if session is not None and session["ended"] and self.actions:  # not a repeat
-                self.check(session)
+            # "Start again" under an old outcome resumes a check in progress rather than
+            # wiping it, so only an ended (or erased) check starts the record anew.
+            if session is None or session["ended"]:
+                if session is not None and self.actions:  # not a repeated outcome
+                    self.check(session)
+                self.actions = []
             restart = [b for b in buttons(message) if b["callback_data"] == "c:restart"]
-            self.actions = []
             self.emulator.user_presses(self.chat_id, message["message_id"], "c:restart")
             assert restart, message
             return True
@@ -104,6 +107,14 @@ class Chatter:
             chosen.setdefault(question, set()).add(option)
         return chosen
 
+    def transcript(self, last: int = 40) -> str:
+        """The chat's newest messages and this person's actions, to explain a failure."""
+        lines = []
+        for m in self.emulator.messages(self.chat_id)[-last:]:
+            data = [b.get("callback_data", "") for b in buttons(m)]
+            lines.append(f"  #{m['message_id']} {str(m.get('text'))[:50]!r} {data}")
+        return "messages:\n" + "\n".join(lines) + f"\nactions: {self.actions}"
+
     def check(self, session: JSON) -> None:
         """Each answered question once, each answer one the person gave to that question."""
         history = session["history"]
@@ -113,6 +124,6 @@ class Chatter:
             answer = session["answers"][question]
             assert answer in allowed.get(question, set()), (
                 f"chat {self.chat_id}: {question}={answer} was never given for that question "
-                f"(given: {allowed}); history {history}"
+                f"(given: {allowed}); history {history}\n{self.transcript()}"
             )
         self.checks += 1
