@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from tests.conftest import PG_URL, ROOT
 from tests.e2e.emulator import Emulator
 from tests.test_cli import cli as _cli
+from tests.tmpfs import remount, tmpfs
 
 TOKEN = "123456:SECRET-TOKEN-VALUE"
 PG = PG_URL.rsplit("/", 1)[0]  # postgresql://user@host:port
@@ -47,24 +47,11 @@ def test_a_database_that_cannot_be_used_is_one_line(tmp_path: Path, url: str, ca
     assert cause in one_clear_line(done, "DATABASE_URL")
 
 
-@contextlib.contextmanager
-def read_only_folder(path: Path):
-    """A folder on a read-only file system (root ignores file permissions)."""
-    path.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(path)])
-    if mounted.returncode:
-        pytest.skip("needs root to mount a tmpfs")
-    try:
-        yield lambda: subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
-    finally:
-        subprocess.run(["umount", "-l", str(path)])
-
-
 def test_a_read_only_sqlite_file_is_one_line(tmp_path: Path):
-    with read_only_folder(tmp_path / "ro") as make_read_only:
-        url = f"sqlite:///{tmp_path / 'ro' / 'bot.sqlite3'}"
+    with tmpfs(tmp_path / "ro") as disk:
+        url = f"sqlite:///{disk / 'bot.sqlite3'}"
         assert cli("chat", cwd=tmp_path, DATABASE_URL=url).returncode == 0  # creates it
-        make_read_only()
+        remount(disk, "ro")
         done = cli("chat", cwd=tmp_path, DATABASE_URL=url)
         assert "read-only" in one_clear_line(done, "DATABASE_URL")
 

@@ -10,8 +10,9 @@ from sqlalchemy import text
 
 from bot.channels.conversations import Conversations
 from bot.engine import Answer, Start, step
-from bot.store import SessionStore
+from bot.store import SessionStore, is_unavailable
 from tests.conftest import NOW
+from tests.tmpfs import remount, tmpfs
 
 
 def run(store, flow, event, update_id=None, person="p1", now=NOW):
@@ -116,3 +117,19 @@ def test_an_unreadable_row_is_treated_as_no_session(database_url, flow):
     reply = run(store, flow, Start()).result
     assert reply.prompt.question_id == "consent"
     store.close()
+
+
+def test_a_sqlite_file_that_turned_read_only_serves_again_once_writable(tmp_path, flow):
+    with tmpfs(tmp_path / "disk") as disk:
+        store = SessionStore(f"sqlite:///{disk / 'bot.sqlite3'}")
+        run(store, flow, Start(), update_id=1)
+        store.close()  # nothing open for writing, so the file system may turn read-only
+        remount(disk, "ro")
+        for update_id in (2, 3):  # each attempt opens a connection on the read-only file
+            with pytest.raises(Exception) as refused:
+                run(store, flow, Answer(text="yes"), update_id=update_id)
+            assert is_unavailable(refused.value), refused.value
+        remount(disk, "rw")
+        assert not run(store, flow, Answer(text="yes"), update_id=2).duplicate
+        assert store.load("p1").history == ("consent",)
+        store.close()

@@ -6,7 +6,6 @@ running); SQLite lives on a small tmpfs that the test fills up or remounts read-
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from sqlalchemy.engine import make_url
 from bot.channels.telegram.texts import TRY_AGAIN_SHORTLY
 from bot.flow import Flow
 from tests.conftest import _pg_schema_url
+from tests.tmpfs import remount, tmpfs
 
 from .chatters import answer_buttons
 from .conftest import BotProcess
@@ -141,21 +141,9 @@ def test_postgresql_unreachable_hanging_or_locked_mid_run(
     assert not bot.error_lines(), bot.error_lines()
 
 
-@contextlib.contextmanager
-def small_tmpfs(path: Path, size: str = "3m") -> Iterator[None]:
-    path.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)])
-    if done.returncode:
-        pytest.skip("needs root to mount a tmpfs")
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(path)])
-
-
 def test_sqlite_disk_full_or_read_only_mid_run(emulator: Emulator, tmp_path: Path, flow: Flow):
     disk = tmp_path / "disk"
-    with small_tmpfs(disk):
+    with tmpfs(disk):
         bot = BotProcess(emulator, tmp_path, f"sqlite:///{disk / 'bot.sqlite3'}")
         bot.extra_env["LOG_LEVEL"] = "DEBUG"
         try:
@@ -176,13 +164,13 @@ def test_sqlite_disk_full_or_read_only_mid_run(emulator: Emulator, tmp_path: Pat
             # then refuses in one line; once writable, the answer given meanwhile counts.
             bot.kill()
             answer = ann.presses()
-            subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+            remount(disk, "ro")
             refused = subprocess.run(
                 [sys.executable, "-m", "bot", "run"], env=bot.env, capture_output=True, text=True
             )
             assert refused.returncode == 1 and "read-only" in refused.stderr, refused.stderr
             assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
-            subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+            remount(disk, "rw")
             bot.start()
             ann.wait_stored(answer)
             bot.wait_settled(WAIT)
