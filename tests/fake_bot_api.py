@@ -6,9 +6,7 @@ Give it to python-telegram-bot as the request object
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,43 +15,10 @@ from typing import Any
 from telegram.constants import ParseMode
 from telegram.request import BaseRequest, RequestData
 
+from tests.bot_api_html import parse_html
+
 BOT_ID = 123456
 JSONDict = dict[str, Any]
-
-
-_HTML_TOKEN = re.compile(r"<(/?)([a-z-]+)>|&(?:#\d+|#x[0-9a-fA-F]+|amp|lt|gt|quot);")
-_ENTITY_TYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def parse_html(source: str) -> tuple[str, list[JSONDict]]:
-    """Telegram HTML (b/i/u tags and character references) as plain text and entities."""
-    out: list[str] = []
-    entities: list[JSONDict] = []
-    stack: list[tuple[str, int]] = []
-    offset = last = 0
-    for match in _HTML_TOKEN.finditer(source):
-        chunk = source[last : match.start()]
-        out.append(chunk)
-        offset += _utf16_len(chunk)
-        last = match.end()
-        closing, tag = match.group(1), match.group(2)
-        if tag is None:
-            char = html.unescape(match.group())
-            out.append(char)
-            offset += _utf16_len(char)
-        elif closing:
-            kind, start = stack.pop()
-            if offset > start:
-                entities.append({"type": kind, "offset": start, "length": offset - start})
-        else:
-            stack.append((_ENTITY_TYPES[tag], offset))
-    out.append(source[last:])
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
 
 
 class FakeBotAPI(BaseRequest):
