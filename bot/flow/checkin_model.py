@@ -10,6 +10,7 @@ the first check leads to ``still_there_outcome``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -124,15 +125,18 @@ class Checkins(_Frozen):
     still_there_days: Annotated[int, Field(ge=1, le=60)]
     still_there_outcome: Id
 
+    @cached_property
+    def _questions(self) -> dict[str, Question]:
+        parts = (self.offer, self.signs, self.progress)
+        return {part.id: part.as_question(self.source) for part in parts}
+
     def questions(self) -> tuple[Question, ...]:
         """The offer and the check-in questions as flow questions."""
-        return tuple(
-            part.as_question(self.source) for part in (self.offer, self.signs, self.progress)
-        )
+        return tuple(self._questions.values())
 
     def question(self, question_id: str) -> Question | None:
         """The check-in question (or offer) with this id, if any."""
-        return next((q for q in self.questions() if q.id == question_id), None)
+        return self._questions.get(question_id)
 
     def offer_days(self, option_id: str) -> int | None:
         """After how many days the offer's answer ``option_id`` checks in (None: never)."""
