@@ -66,7 +66,7 @@ def step_checkin(
     """A due check-in starts; or an answer to the offer or a check-in question."""
     checkins = flow.checkins
     if isinstance(event, CheckinDue):
-        if session is None or checkins is None or not session.ended:
+        if session is None or checkins is None or session.flow_id != flow.id or not session.ended:
             return session, Reply()  # erased, or a new check is under way: it asks anew
         followup = _followup(session)
         record = CheckinRecord(asked_at=now)
