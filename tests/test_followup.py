@@ -172,7 +172,7 @@ def test_check_in_due_during_a_new_check_is_skipped(flow):
     person = self_care(flow)
     person.press("one_week")
     person.do(Start())
-    person.say("yes")
+    person.say("yes", "no")
     before = person.session
     reply = person.do(CheckinDue())
     assert reply.prompt is None and not reply.messages and person.session == before
@@ -201,3 +201,24 @@ def test_back_during_a_check_in_does_not_strand_the_person(flow):
     person.do(Back())
     reply = person.do(Answer(text="no"))
     assert reply.prompt is not None
+
+
+def test_check_in_is_asked_when_a_new_check_was_only_opened(flow):
+    person = self_care(flow)
+    person.press("one_week")
+    person.do(Start())  # opened, nothing answered
+    person.later(14)
+    person.do(CheckinDue())
+    assert person.reply.prompt.question_id == "checkin_signs"
+    person.press("no")
+    reply = person.press("same")
+    assert reply.messages[0].title == "Book a doctor's appointment"  # two weeks since the first
+
+
+def test_restarting_keeps_counting_from_the_first_check(flow):
+    person = self_care(flow)
+    person.press("one_week")
+    person.later(3)
+    person.do(Start())
+    person.say(*ALL_CLEAR_UNTIL_TRIGGERS, *NO_TRIGGERS)
+    assert person.session.followup.first_check_at == NOW

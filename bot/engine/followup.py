@@ -37,7 +37,13 @@ def with_checkins(check_step: Stepper) -> Stepper:
     ) -> tuple[Session | None, Reply]:
         if takes(flow, session, event):
             return step_checkin(flow, session, event, now)
-        return offered(flow, *check_step(flow, session, event, now), now)
+        new, reply = check_step(flow, session, event, now)
+        if new is not None and new.followup is None and session is not None and session.followup:
+            # A new check (/restart) belongs to the same episode: "two weeks after the first
+            # check" still counts from the first.
+            episode = session.followup.model_copy(update={"stage": None})
+            new = new.model_copy(update={"followup": episode})
+        return offered(flow, new, reply, now)
 
     return step
 
@@ -49,7 +55,7 @@ def takes(flow: Flow, session: Session | None, event: Event) -> bool:
     if session is None or flow.checkins is None or session.flow_id != flow.id:
         return False
     stage = session.followup.stage if session.followup else None
-    if not (session.ended and stage) or not isinstance(event, Answer):
+    if not stage or not isinstance(event, Answer):
         return False
     return event.question_id is None or event.question_id == _question(flow.checkins, stage).id
 
@@ -66,8 +72,10 @@ def step_checkin(
     """A due check-in starts; or an answer to the offer or a check-in question."""
     checkins = flow.checkins
     if isinstance(event, CheckinDue):
-        if session is None or checkins is None or session.flow_id != flow.id or not session.ended:
-            return session, Reply()  # erased, or a new check is under way: it asks anew
+        if session is None or checkins is None or session.flow_id != flow.id:
+            return session, Reply()  # erased: nothing to ask
+        if not session.ended and set(session.history) - {flow.start}:
+            return session, Reply()  # a new check is under way: it asks everything anew
         followup = _followup(session)
         record = CheckinRecord(asked_at=now)
         followup = followup.model_copy(
