@@ -163,5 +163,7 @@ def build_conversations(settings: Settings) -> Conversations:
         settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
     )
     shift = settings.test_clock_shift_file
+    if shift is not None:
+        log.warning("TEST_CLOCK_SHIFT_FILE is set: the clock runs ahead (for tests only)")
     clock = shifted_clock(shift) if shift is not None else system_clock
     return Conversations(flows, store, settings.default_flow, clock)
