@@ -15,8 +15,9 @@ def chat(tmp_path, lines: list[str], *extra: str, clock_shift=None) -> subproces
         "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
         "FLOWS_DIR": str(ROOT / "flows"),
         "TELEGRAM_BOT_TOKEN": "",
-        "TEST_CLOCK_SHIFT_FILE": str(clock_shift or ""),
     }
+    if clock_shift is not None:
+        env["TEST_CLOCK_SHIFT_FILE"] = str(clock_shift)
     return subprocess.run(
         [sys.executable, "-m", "bot", "chat", *extra],
         input="".join(f"{line}\n" for line in lines),
