@@ -81,7 +81,9 @@ def step_checkin(
         followup = followup.model_copy(
             update={"stage": "signs", "history": (*followup.history, record)}
         )
-        session = session.model_copy(update={"followup": followup, "pending": None})
+        session = session.model_copy(
+            update={"followup": followup, "pending": None, "updated_at": now}
+        )
         intro = Message(checkins.signs.intro, title=flow.title)
         return session, Reply(messages=(intro,), prompt=_prompt(flow, checkins.signs.id))
     assert checkins is not None and session is not None and session.followup is not None
@@ -91,24 +93,9 @@ def step_checkin(
     question = _question(checkins, stage)
     option_id = event.option_id
     if option_id is None:
-        reader = compiled(flow).readers[question.id]
-        text = event.text or ""
-        reading = None
-        if session.pending is not None and question.option(session.pending) is not None:
-            reading = confirmation(reader, session.pending, text, now)
-        reading = reading or reader.read(text, now)
-        if reading.asks_again:
-            session = session.model_copy(update={"pending": None})
-            notice = Message(texts.ask_again(question, reading.reason), tone="notice")
-            return session, Reply(messages=(notice,), prompt=_prompt(flow, question.id))
-        if not reading.certain:
-            session = session.model_copy(update={"pending": reading.option_id})
-            label = question.option(reading.option_id or "").label  # type: ignore[union-attr]
-            prompt = texts.marked(_prompt(flow, question.id), reading.option_id or "")
-            return session, Reply(
-                messages=(Message(texts.read_back(label), tone="notice"),), prompt=prompt
-            )
-        option_id = reading.option_id
+        option_id, unsure = _read(flow, session, question, event.text or "", now)
+        if unsure is not None:
+            return unsure
     option = question.option(option_id or "")
     if option is None:
         return session, Reply(notice=texts.OLD_BUTTON)
@@ -121,6 +108,29 @@ def step_checkin(
     else:
         new, reply = _progress_answer(flow, checkins, session, option.id, now)
     return new, replace(reply, answered=answered)
+
+
+def _read(
+    flow: Flow, session: Session, question: Question, text: str, now: datetime
+) -> tuple[str | None, tuple[Session, Reply] | None]:
+    """Typed text as an answer (an option id), or the read-back / ask-again step instead."""
+    reader = compiled(flow).readers[question.id]
+    reading = None
+    if session.pending is not None and question.option(session.pending) is not None:
+        reading = confirmation(reader, session.pending, text, now)
+    reading = reading or reader.read(text, now)
+    if reading.asks_again:
+        session = session.model_copy(update={"pending": None})
+        notice = Message(texts.ask_again(question, reading.reason), tone="notice")
+        return None, (session, Reply(messages=(notice,), prompt=_prompt(flow, question.id)))
+    if not reading.certain:
+        option = question.option(reading.option_id or "")
+        assert option is not None, reading
+        session = session.model_copy(update={"pending": option.id})
+        prompt = texts.marked(_prompt(flow, question.id), option.id)
+        notice = Message(texts.read_back(option.label), tone="notice")
+        return None, (session, Reply(messages=(notice,), prompt=prompt))
+    return reading.option_id, None
 
 
 def offered(
