@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_ttl_days: int = Field(default=30, ge=1, le=3650)
+    # Tests only: a file holding seconds the clock runs ahead by (bot/channels/clock.py).
+    test_clock_shift_file: Path | None = None
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

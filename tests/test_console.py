@@ -9,13 +9,15 @@ import sys
 from tests.conftest import NO_WARNINGS, ROOT
 
 
-def chat(tmp_path, lines: list[str], *extra: str) -> subprocess.CompletedProcess:
+def chat(tmp_path, lines: list[str], *extra: str, clock_shift=None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
         "FLOWS_DIR": str(ROOT / "flows"),
         "TELEGRAM_BOT_TOKEN": "",
     }
+    if clock_shift is not None:
+        env["TEST_CLOCK_SHIFT_FILE"] = str(clock_shift)
     return subprocess.run(
         [sys.executable, "-m", "bot", "chat", *extra],
         input="".join(f"{line}\n" for line in lines),
@@ -29,14 +31,28 @@ def chat(tmp_path, lines: list[str], *extra: str) -> subprocess.CompletedProcess
 
 def test_a_whole_check_by_typed_answers(tmp_path):
     done = chat(tmp_path, ["yes", *NO_WARNINGS, "1", "yes", "no", "no", "5 coffees a day", "no",
-                           "enough", "most days", "no", "no"])  # fmt: skip
+                           "enough", "most days", "no", "no", "no thanks"])  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "not medical advice" in out
     assert "1) Yes" in out and "3) Not sure" in out
     assert "No warning signs reported" in out
     assert "Stress or anxiety:" in out and "Caffeine and other stimulants:" in out
+    assert "Shall I check in with you later" in out and "no check-in" in out
     assert "Type /summary" in out
+
+
+def test_a_check_in_that_fell_due_is_asked_when_the_chat_opens(tmp_path):
+    everyday = ["yes", *NO_WARNINGS, "1", "no", "no", "no", "none", "no", "enough", "most days",
+                "no", "no"]  # fmt: skip
+    first = chat(tmp_path, [*everyday, "in 1 week"]).stdout
+    assert "I'll check in with you on" in first
+    assert "Hello again" not in chat(tmp_path, ["/quit"]).stdout  # not due yet
+    shift = tmp_path / "clock-shift"
+    shift.write_text(str(8 * 24 * 3600))
+    later = chat(tmp_path, ["no", "it's gone"], clock_shift=shift).stdout
+    assert "Hello again" in later and "How is the twitching now" in later
+    assert "the twitching has stopped" in later
 
 
 def test_declining_stores_nothing_and_says_so(tmp_path):

@@ -10,12 +10,14 @@ import textwrap
 from typing import TextIO
 
 from bot.channels.conversations import Conversations
+from bot.channels.followups import fire
 from bot.engine import Answer, Back, Event, Message, Prompt, Reply, Restart, ShowSummary, Start
 
 HELP = """Commands:
   /back     go back to the previous question
   /restart  start the check again
   /summary  show your answers so far
+  /checkins your scheduled check-ins (they are asked when the chat opens)
   /forget   erase everything stored about you
   /quit     leave (your answers are kept; run the chat again to continue)
 Answer a question with its number, its text, or yes / no / not sure."""
@@ -48,7 +50,7 @@ class ConsoleChat:
 
     def run(self) -> int:
         """Chat until /quit or end of input; return the exit code."""
-        self._show(self._step(Start()))
+        self._show(self._due_checkin() or self._step(Start()))
         while True:
             line = self._read()
             if line is None:
@@ -71,6 +73,16 @@ class ConsoleChat:
                 self._say(f"Unknown command {command}.\n{HELP}")
             else:
                 self._show(self._step(Answer(text=text)))
+
+    def _due_checkin(self) -> Reply | None:
+        """A check-in that fell due while the chat was closed is asked when it opens."""
+        now = self.conversations.clock()
+        for scheduled in self.conversations.store.checkins.of_person(self.person):
+            if scheduled.due_at <= now:
+                reply = fire(self.conversations, scheduled.id, self.person, now, _nowhere).result
+                if reply is not None and (reply.messages or reply.prompt):
+                    return reply
+        return None
 
     def _step(self, event: Event) -> Reply:
         return self.conversations.handle(self.person, event).result
@@ -117,6 +129,10 @@ class ConsoleChat:
             self._say(
                 "\nType /summary to see your answers, /restart to start again, or /quit to leave."
             )
+
+
+def _nowhere(reply: Reply, tx: object) -> None:
+    """The terminal shows a reply itself; nothing is queued."""
 
 
 def _wrap(text: str) -> str:

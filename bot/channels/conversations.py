@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bot.channels.clock import Clock, shifted_clock, system_clock
 from bot.engine import Answer, Event, Reply, Session, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
 from bot.settings import Settings
@@ -29,7 +30,13 @@ log = logging.getLogger(__name__)
 class Conversations:
     """Flows plus the session store: one call per person's action."""
 
-    def __init__(self, flows: dict[str, Flow], store: SessionStore, default_flow: str):
+    def __init__(
+        self,
+        flows: dict[str, Flow],
+        store: SessionStore,
+        default_flow: str,
+        clock: Clock = system_clock,
+    ):
         if default_flow not in flows:
             known = ", ".join(sorted(flows)) or "none"
             raise ValueError(
@@ -38,6 +45,7 @@ class Conversations:
         self.flows = flows
         self.store = store
         self.default_flow = default_flow
+        self.clock = clock
 
     def flow_for(self, session: Session | None, requested: str | None = None) -> Flow:
         """The flow a step runs on: the requested one, else the session's, else the default."""
@@ -64,10 +72,11 @@ class Conversations:
         person before they typed; otherwise the question is sent again and nothing recorded.
         An outcome that keeps nothing (consent declined) erases the person.
         """
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock()
 
         def stepper(session: Session | None, tx: Tx) -> tuple[Session | None, Reply]:
-            new, reply = step(self.flow_for(session, flow_id), session, event, moment)
+            flow = self.flow_for(session, flow_id)
+            new, reply = step(flow, session, event, moment)
             answered = reply.answered if typed is not None and _typed_answer(event) else None
             if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
                 again = Reply(prompt=answered.prompt)
@@ -77,6 +86,10 @@ class Conversations:
                 return session, again
             if reply.forget:
                 tx.erase()  # the flow's outcome keeps nothing (consent declined)
+            if reply.cancel_checkins:
+                tx.checkins.cancel_all()
+            if reply.checkin_at is not None:
+                tx.checkins.schedule(flow.id, reply.checkin_at)
             if deliver is not None:
                 deliver(reply, tx)
             return new, reply
@@ -149,4 +162,8 @@ def build_conversations(settings: Settings) -> Conversations:
     store = SessionStore(
         settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
     )
-    return Conversations(flows, store, settings.default_flow)
+    shift = settings.test_clock_shift_file
+    if shift is not None:
+        log.warning("TEST_CLOCK_SHIFT_FILE is set: the clock runs ahead (for tests only)")
+    clock = shifted_clock(shift) if shift is not None else system_clock
+    return Conversations(flows, store, settings.default_flow, clock)

@@ -1,6 +1,6 @@
 """The conversation engine: a channel-free, pure ``step`` over a flow and a session."""
 
-from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
+from bot.engine.events import Answer, Back, CheckinDue, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
 from bot.engine.reply import Answered, Choice, Message, Prompt, Reply
 from bot.engine.session import Session
@@ -13,6 +13,7 @@ __all__ = [
     "Answer",
     "Answered",
     "Back",
+    "CheckinDue",
     "Choice",
     "Event",
     "Message",

@@ -39,4 +39,9 @@ class ShowSummary:
     """Show the answers so far (and the outcome, if reached)."""
 
 
-Event = Start | Answer | Back | Restart | ShowSummary
+@dataclass(frozen=True, slots=True)
+class CheckinDue:
+    """A follow-up check-in the person asked for is due: ask how it is going."""
+
+
+Event = Start | Answer | Back | Restart | ShowSummary | CheckinDue

@@ -85,7 +85,8 @@ def compile_flow(flow: Flow) -> CompiledFlow:
                 for dest, condition in _destinations(flow, rule.go):
                     conditions = guard + ([condition] if condition else [])
                     machine.add_transition(trigger, question.id, dest, conditions=conditions)
-    readers = {q.id: QuestionReader(q) for q in flow.questions}
+    checkin_questions = flow.checkins.questions() if flow.checkins else ()
+    readers = {q.id: QuestionReader(q) for q in (*flow.questions, *checkin_questions)}
     return CompiledFlow(flow, machine, readers)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 Tone = Literal["info", "notice", "emergency", "urgent", "routine", "self_care", "summary"]
@@ -57,6 +58,8 @@ class Reply:
 
     ``notice`` is a short remark for a refused action (an old button, for example).
     ``forget`` asks the store to erase everything kept about the person.
+    ``checkin_at`` asks the store to schedule a follow-up check-in at that time;
+    ``cancel_checkins`` to cancel the person's scheduled ones (the episode is closed).
     """
 
     messages: tuple[Message, ...] = ()
@@ -65,3 +68,5 @@ class Reply:
     ended: bool = False
     notice: str | None = None
     forget: bool = False
+    checkin_at: datetime | None = None
+    cancel_checkins: bool = False

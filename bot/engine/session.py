@@ -3,10 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.flow import SEVERITY_RANK
+
+
+class CheckinRecord(BaseModel):
+    """One follow-up check-in: when it was asked and the answers (option ids) given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    asked_at: datetime
+    signs: str | None = None
+    progress: str | None = None
+
+
+class Followup(BaseModel):
+    """Follow-up check-ins of one episode: the pending check-in question, if any, and history.
+
+    ``first_check_at`` is when the episode's first check began: "still there two weeks
+    later" counts from it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: Literal["offer", "signs", "progress"] | None = None
+    first_check_at: datetime
+    history: tuple[CheckinRecord, ...] = ()
 
 
 class Session(BaseModel):
@@ -26,6 +51,7 @@ class Session(BaseModel):
     pending: str | None = None  # an option read back from typed text, awaiting confirmation
     started_at: datetime
     updated_at: datetime
+    followup: Followup | None = None
 
     @property
     def worst_red_flag(self) -> str | None:

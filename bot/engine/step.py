@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.engine import texts
+from bot.engine import followup, texts
 from bot.engine.command_words import command_word
 from bot.engine.confirming import confirmation
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
@@ -33,6 +33,7 @@ def new_session(flow: Flow, now: datetime) -> Session:
     )
 
 
+@followup.with_checkins
 def step(
     flow: Flow, session: Session | None, event: Event, now: datetime
 ) -> tuple[Session | None, Reply]:
@@ -290,5 +291,6 @@ def migrate(flow: Flow, session: Session, now: datetime) -> Session:
             "offer_resume": session.offer_resume and not ended,
             "pending": None,
             "updated_at": now,
+            "followup": session.followup,
         }
     )

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from bot.flow.checkin_checks import check_checkins
 from bot.flow.content_checks import check_ranges, check_sources, check_words
 from bot.flow.errors import FlowError
 from bot.flow.model import FINISH, Flow, Next, Question
@@ -54,6 +55,7 @@ def check_references(flow: Flow, source: str, locate: Locate) -> list[FlowError]
     check_sources(flow, error)
     check_words(flow, error)
     check_ranges(flow, error)
+    check_checkins(flow, error)
     unreached = _check_graph(flow, error, broken_targets=bool(broken))
     if broken and unreached:  # one error per cause: the consequence is a note under it
         first = errors[broken[0]]

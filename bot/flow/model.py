@@ -227,6 +227,7 @@ class Flow(_Frozen):
     questions: tuple[Question, ...] = Field(min_length=1)
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     triggers: tuple[Trigger, ...] = ()
+    checkins: Checkins | None = None
     version: str = Field(default="", exclude=True)
 
     # Indexes by id, built on first use; cached_property keeps them out of fields and dumps.
@@ -266,3 +267,8 @@ class Flow(_Frozen):
             if worst is not None and outcome.red_flag == worst:
                 return outcome
         raise LookupError(f"flow {self.id} has no outcome for red flag {worst!r}")
+
+
+from bot.flow.checkin_model import Checkins  # noqa: E402  (it builds on the models above)
+
+Flow.model_rebuild()

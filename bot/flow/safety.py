@@ -153,6 +153,8 @@ def _check_paths(flow: Flow, index: dict[str, int], error: Callable[..., None]) 
     seen: set[tuple[str, str | None]] = set()
     reported: set[tuple[str, str | None]] = set()
     stack: list[tuple[str, str | None, tuple[str, ...]]] = [(flow.start, None, ())]
+    if flow.checkins is not None:  # a check-in runs the warning signs again from here
+        stack.append((flow.checkins.recheck, None, (f"{flow.checkins.signs.id}=recheck",)))
     while stack:
         qid, worst, path = stack.pop()
         if (qid, worst) in seen or qid not in index:
@@ -211,6 +213,12 @@ def _check_wording(flow: Flow, error: Callable[..., None]) -> None:
                 texts.append((("outcomes", i, key), value))
     for i, t in enumerate(flow.triggers):
         texts.append((("triggers", i, "tip"), t.tip))
+    if flow.checkins is not None:
+        c = flow.checkins
+        for part, key in (("offer", "scheduled"), ("offer", "declined"), ("signs", "intro"),
+                          ("signs", "recheck_text"), ("progress", "gone_text"),
+                          ("progress", "continue_text")):  # fmt: skip
+            texts.append((("checkins", part, key), getattr(getattr(c, part), key)))
     for path, text in texts:
         found = _FORBIDDEN.search(text)
         if found:

@@ -29,6 +29,13 @@ def uncovered(flow: Flow, flow_path: Path, results: Iterable[Result]) -> list[st
             if (question.id, option.id) not in chosen:
                 where = line("questions", qi, "options", oi)
                 gaps.append(f"{flow_path}:{where}: answer '{option.id}' of '{question.id}'")
+    checkins = flow.checkins
+    for part in ("offer", "signs", "progress") if checkins is not None else ():
+        question = getattr(checkins, part)
+        for oi, option in enumerate(question.options):
+            if (question.id, option.id) not in chosen:
+                where = line("checkins", part, "options", oi)
+                gaps.append(f"{flow_path}:{where}: answer '{option.id}' of '{question.id}'")
     for i, outcome in enumerate(flow.outcomes):
         if outcome.id not in reached and not outcome.stores_nothing:
             gaps.append(f"{flow_path}:{line('outcomes', i)}: outcome '{outcome.id}'")

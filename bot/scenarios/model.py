@@ -40,6 +40,33 @@ class Tap(BaseModel):
 Answer = Annotated[Typed | Tap, BeforeValidator(_typed_or_tap)]
 
 
+CLOSED = "closed"  # a check-in's expectation: the twitching is gone, the episode closed
+OFFERED = "offered"  # another check-in is offered
+DECLINED = "declined"  # the person declined the offer
+
+
+class CheckinStory(BaseModel):
+    """What the person does with the check-in offer and, when it is due, the check-in.
+
+    ``after_days`` moves the clock (default: the chosen offer's days); ``answers`` answer
+    the warning-sign questions when the check-in asks them again. ``expect`` is an outcome
+    id, or closed / offered / declined.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    offer: Answer
+    after_days: int | None = Field(default=None, ge=0, le=365)
+    signs: Answer | None = None
+    progress: Answer | None = None
+    answers: dict[Id, Answer] = Field(default_factory=dict)
+    expect: Id
+
+    def answer_for(self, question_id: str) -> Typed | Tap | None:
+        """How the person answers a rechecked warning-sign question, if the story says."""
+        return self.answers.get(question_id)
+
+
 class Scenario(BaseModel):
     """One patient story and what the flow must do with it."""
 
@@ -50,6 +77,7 @@ class Scenario(BaseModel):
     answers: dict[Id, Answer] = Field(default_factory=dict)
     expect: Id
     tips: tuple[Id, ...] | None = None  # exactly these triggers' tips, when given
+    checkin: CheckinStory | None = None
 
     def answer_for(self, question_id: str) -> Typed | Tap | None:
         """How the person answers ``question_id``, if the scenario says."""

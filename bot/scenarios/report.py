@@ -39,7 +39,9 @@ def test_flows(flows_dir: Path, paths: list[Path]) -> int:
         by_flow.setdefault(flow_path, (flow, []))[1].extend(results)
     for flow_path, (flow, results) in by_flow.items():
         missing = uncovered(flow, flow_path, results)
-        total = sum(len(q.options) for q in flow.questions) + len(flow.outcomes)
+        checkin_questions = flow.checkins.questions() if flow.checkins else ()
+        total = sum(len(q.options) for q in (*flow.questions, *checkin_questions))
+        total += len(flow.outcomes)
         print(f"coverage of {flow_path}: {total - len(missing)} of {total} answers and outcomes")
         for gap in missing:
             print(f"  not exercised: {gap}")

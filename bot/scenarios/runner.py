@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from bot.engine import Answer, Session, Start, compiled, step
 from bot.flow import SEVERITY_RANK, Flow
+from bot.scenarios.checkin_runner import run_checkin
 from bot.scenarios.model import Scenario, Tap, Typed
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -31,6 +32,7 @@ class Result:
     misread: list[str] = field(default_factory=list)  # "question: meant -> recorded"
     chosen: set[tuple[str, str]] = field(default_factory=set)  # (question, option) recorded
     problems: list[str] = field(default_factory=list)
+    checkin: str | None = None  # how the story's check-in ended
 
     @property
     def passed(self) -> bool:
@@ -51,6 +53,8 @@ def run_scenario(flow: Flow, scenario: Scenario, now: datetime = NOW) -> Result:
     if session is not None and session.ended:
         result.outcome, result.triggers = session.state, session.triggers
     _check(flow, scenario, result)
+    if scenario.checkin is not None and session is not None and session.ended:
+        run_checkin(flow, session, scenario.checkin, result, now, _answer_one)
     return result
 
 

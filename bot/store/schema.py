@@ -82,3 +82,19 @@ prompts = Table(
     Column("message_id", BigInteger, nullable=True),
     Column("payload", Text, nullable=False),  # to send it again
 )
+
+
+# --- follow-up check-ins (bot/store/checkins.py) ---------------------------------------
+checkins = Table(
+    "checkins",
+    metadata,
+    # One scheduled follow-up check-in; deleted when it fires, is cancelled or the person
+    # erases their data. The answers to a check-in live in the person's session.
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("person", String(64), nullable=False, index=True),
+    Column("flow_id", String(32), nullable=False),
+    Column("due_at", Float, nullable=False, index=True),  # Unix seconds
+    Column("created_at", Float, nullable=False),
+    sqlite_autoincrement=True,  # ids are never reused: a cancel button names one check-in
+)
+# --- end of follow-up check-ins ----------------------------------------------------------

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.engine import Session
 from bot.store import inbox as inbox_sql
 from bot.store import outbox as outbox_sql
+from bot.store.checkins import CheckinBook, PersonCheckins
 from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import LastPrompt, Outbox
@@ -57,6 +58,7 @@ class Tx:
         self._dialect = dialect
         self.person = person
         self.erased = False
+        self.checkins = PersonCheckins(cursor, dialect, person)
 
     def last_prompt(self) -> LastPrompt | None:
         """The question last sent to the person (with its message id once delivered)."""
@@ -76,10 +78,12 @@ class Tx:
         return True
 
     def erase(self) -> bool:
-        """Delete the session, undelivered messages and last question; True if a session was."""
+        """Delete the session, check-ins, undelivered messages and last question; True if a
+        session was."""
         self._cursor.execute(self._dialect.sql(_ERASE), (self.person,))
         existed = self._cursor.fetchone() is not None
         outbox_sql.forget(self._cursor, self._dialect, self.person)
+        self.checkins.cancel_all()
         self.erased = True
         return existed
 
@@ -101,6 +105,7 @@ class SessionStore:
         check(self.engine, self.dialect, metadata.create_all)
         self.inbox = Inbox(self.engine, self.dialect)
         self.outbox = Outbox(self.engine, self.dialect)
+        self.checkins = CheckinBook(self.engine, self.dialect)
 
     def close(self) -> None:
         """Release all connections."""
@@ -170,6 +175,7 @@ class SessionStore:
         with transaction(self.engine, self.dialect) as cursor:
             for person in expired:
                 outbox_sql.forget(cursor, self.dialect, person)
+            self.checkins.purge_orphans(cursor)  # check-ins go with their session
             ids = inbox_sql.purge(cursor, self.dialect, time.time())
         return len(expired), ids
 

@@ -304,7 +304,18 @@ def test_whole_conversation_by_buttons(emulator: Emulator, bot_process: BotProce
     case = TIERS[tier]
     person = Person(emulator, bot_process, 1001)
     person.starts()
-    outcome = person.walk(case["path"])
+    if tier == "self_care":  # the outcome, then the offer of a check-in: declined here
+        (last_question, last_label), path = case["path"][-1], case["path"][:-1]
+        person.walk(path)
+        asked = person.current_question()
+        assert question_of(asked) == last_question
+        outcome, offer = person.press(last_label, message_id=asked["message_id"], expect=2)
+        assert labels(offer) == ["In 1 week", "In 2 weeks", "No thanks"]
+        (finished,) = person.press("No thanks", message_id=offer["message_id"])
+        assert "no check-in" in finished["text"]
+        assert labels(outcome) == []
+    else:
+        outcome = finished = person.walk(case["path"])
 
     # The outcome: title in bold first, the reported signs / triggers, the finished buttons.
     assert outcome["text"].startswith(case["title"] + "\n\n"), outcome["text"]
@@ -313,8 +324,8 @@ def test_whole_conversation_by_buttons(emulator: Emulator, bot_process: BotProce
         assert fragment in outcome["text"]
     assert bullets(outcome["text"]) == case["told"]
     assert "not medical advice" in outcome["text"]
-    assert labels(outcome) == FINISHED_BUTTONS
-    assert person.messages[-1] == outcome
+    assert labels(finished) == FINISHED_BUTTONS
+    assert person.messages[-1] == finished
     if tier == "self_care":  # exactly the triggers answered "yes" (or "a lot"), by label
         listed = [line.split(": ")[0] for line in bullets(outcome["text"])]
         assert listed == [
@@ -324,18 +335,20 @@ def test_whole_conversation_by_buttons(emulator: Emulator, bot_process: BotProce
         ]
 
     # Every question was marked answered and lost its keyboard; only the outcome has buttons.
-    questions = [m for m in person.messages if m["history"] and question_of(m["history"][0])]
+    questions = [
+        m for m in person.messages if m["history"] and question_of(m["history"][0]) in QUESTIONS
+    ]
     assert len(questions) == len(case["path"])
     assert [m["text"].rsplit("✅ ", 1)[1] for m in questions] == [lbl for _, lbl in case["path"]]
-    assert [m["message_id"] for m in person.messages if buttons(m)] == [outcome["message_id"]]
+    assert [m["message_id"] for m in person.messages if buttons(m)] == [finished["message_id"]]
 
-    (summary,) = person.press("📋 Summary", message_id=outcome["message_id"])
+    (summary,) = person.press("📋 Summary", message_id=finished["message_id"])
     assert summary["text"].startswith("📋 Summary: Nostril twitch check\n\nCheck started ")
     assert expected_summary_blocks(case["path"]) in summary["text"]
     assert len(bullets(summary["text"])) == len(case["path"]) - 1  # consent is not listed
     assert f"Result: {case['result']}" in summary["text"]
 
-    intro, consent = person.press("🔄 Start again", message_id=outcome["message_id"], expect=2)
+    intro, consent = person.press("🔄 Start again", message_id=finished["message_id"], expect=2)
     assert intro["text"].startswith(INTRO) and question_of(consent) == "consent"
     stored = person.session()
     assert stored["state"] == "consent" and stored["history"] == [] and not stored["ended"]
@@ -688,7 +701,7 @@ def test_forget_erases_only_when_confirmed(emulator: Emulator, bot_process: BotP
 # ------------------------------------------------------------------ 9. commands
 def test_commands_back_restart_help(emulator: Emulator, bot_process: BotProcess):
     names = [command["command"] for command in emulator.commands]
-    assert names == ["start", "back", "restart", "summary", "forget", "help"]
+    assert names == ["start", "back", "restart", "summary", "checkins", "forget", "help"]
     assert all(command["description"] for command in emulator.commands)
 
     person = Person(emulator, bot_process, 1012)

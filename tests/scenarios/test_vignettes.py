@@ -49,3 +49,16 @@ def test_a_misread_typed_answer_fails_its_story(flow: Flow, tmp_path: Path):
     assert not result.passed
     assert "misread drooping: meant yes, recorded no" in result.problems
     assert any("UNDER-TRIAGE" in p for p in result.problems)
+
+
+def test_a_check_in_story_with_the_wrong_ending_fails(flow: Flow, tmp_path: Path):
+    story = tmp_path / "stories.yaml"
+    story.write_text(
+        "flow: nostril_twitch\nscenarios:\n"
+        "  - name: still there two weeks later, expected closed\n"
+        "    expect: self_care\n"
+        "    checkin: {offer: two_weeks, signs: 'no', progress: same, expect: closed}\n",
+        encoding="utf-8",
+    )
+    (result,) = [run_scenario(flow, s) for s in load_scenarios(story).scenarios]
+    assert result.problems == ["check-in ended in 'book_appointment', expected 'closed'"]

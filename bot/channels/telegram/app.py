@@ -23,6 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
+from bot.channels.telegram.checkin_sender import CheckinSender
 from bot.channels.telegram.handlers import TelegramHandlers, on_error
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.relay import Relay
@@ -69,6 +70,7 @@ def create_application(
     app.bot_data["conversations"] = conversations
     relay = app.bot_data["relay"] = Relay(app.bot, conversations.store)
     app.bot_data["worker"] = InboxWorker(app, relay)
+    app.bot_data["checkins"] = CheckinSender(conversations, relay, conversations.clock)
     add_handlers(app, TelegramHandlers(conversations))
     if app.job_queue is not None:
         app.job_queue.run_repeating(_purge, interval=PURGE_EVERY_SECONDS, first=1)
@@ -79,7 +81,7 @@ def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
     """Register every handler; only private chats get the health check."""
     private = filters.ChatType.PRIVATE
     message = filters.UpdateType.MESSAGE & private  # edited messages never re-run anything
-    for name in ("start", "back", "restart", "summary", "help", "forget"):
+    for name in ("start", "back", "restart", "summary", "help", "forget", "checkins"):
         app.add_handler(CommandHandler(name, getattr(handlers, name), filters=message))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))
@@ -144,6 +146,7 @@ async def serve(app: Application, where: str = "the Telegram Bot API") -> int:
     workers = [
         asyncio.create_task(worker.run(), name="inbox"),
         asyncio.create_task(relay.run(), name="outbox"),
+        asyncio.create_task(app.bot_data["checkins"].run(), name="checkins"),
     ]
     stopping = asyncio.create_task(stop.wait())
     log.info("bot @%s is ready", app.bot.username)

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.channels.conversations import Conversations, Typed
-from bot.channels.telegram import callback_data, sending
+from bot.channels.telegram import callback_data, checkin_list, sending
 from bot.channels.telegram.render import forget_keyboard
 from bot.channels.telegram.sending import ReplyTo
 from bot.channels.telegram.texts import (
@@ -40,6 +40,7 @@ from bot.engine import (
     ShowSummary,
     Start,
 )
+from bot.engine.followup import knows
 from bot.store import Tx
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,11 @@ class TelegramHandlers:
             update, lambda tx: tx.send(sending.message(chat_id, FORGET_CONFIRM, forget_keyboard()))
         )
 
+    async def checkins(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/checkins: the person's scheduled check-ins, each with a cancel button."""
+        chat_id = update.effective_chat.id
+        await self._respond(update, lambda tx: checkin_list.show(tx, chat_id))
+
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed answer (or anything typed)."""
         message = update.effective_message
@@ -122,7 +128,13 @@ class TelegramHandlers:
             )
             await self._respond(update, _refuse(query.id))
             return
-        if parsed in ("f:yes", "f:no"):
+        if isinstance(parsed, callback_data.CancelCheckin):
+            chat_id, pressed = update.effective_chat.id, query.message.message_id
+            await self._respond(
+                update,
+                lambda tx: checkin_list.cancel(tx, chat_id, parsed.checkin_id, query.id, pressed),
+            )
+        elif parsed in ("f:yes", "f:no"):
             await self._forget_answer(update, parsed == "f:yes")
         elif parsed == "c:summary":
             await self._run(update, ShowSummary())
@@ -143,7 +155,9 @@ class TelegramHandlers:
         if button.question_id == RESUME_QUESTION:
             return button.option_id in RESUME_CHOICES
         question = flow.question(button.question_id)
-        return question is not None and question.option(button.option_id) is not None
+        if question is None:
+            return knows(flow, button.question_id, button.option_id)
+        return question.option(button.option_id) is not None
 
     async def _blocking(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a store call: in place on an embedded database, else in a worker thread.

@@ -9,6 +9,7 @@ HELP = (
     "/back – go back to the previous question\n"
     "/restart – start again from the beginning\n"
     "/summary – your answers so far, to show a doctor\n"
+    "/checkins – see or cancel your follow-up check-ins\n"
     "/forget – erase everything stored about you\n"
     "/help – this message\n\n"
     "<i>This is not medical advice or a diagnosis. In an emergency call your local emergency "
@@ -19,6 +20,7 @@ COMMANDS = [
     ("back", "Go back one question"),
     ("restart", "Start again"),
     ("summary", "Show your answers"),
+    ("checkins", "See or cancel your check-ins"),
     ("forget", "Erase everything stored about you"),
     ("help", "How this works"),
 ]
