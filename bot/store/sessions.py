@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
 
 from bot.engine import Session
+from bot.privacy.redaction import opaque
 from bot.store import inbox as inbox_sql
 from bot.store import outbox as outbox_sql
 from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
@@ -180,5 +181,5 @@ def _parse(data: str | None, person: str) -> Session | None:
     try:
         return Session.model_validate_json(data)
     except ValueError:
-        log.warning("discarding an unreadable session row for %s", person)
+        log.warning("discarding an unreadable session row for %s", opaque(person))
         return None

@@ -160,6 +160,7 @@ class Emulator:
         self._user_messages: set[tuple[int, int]] = set()
         self._queries: dict[str, bool] = {}  # callback query id -> answered
         self._blocked: set[int] = set()
+        self._profiles: dict[int, JSON] = {}  # chat id -> first_name, username, ... of its user
         self._failures: dict[str, list[int]] = {}  # lower-case method -> [times, retry_after]
         self._callback_answers: list[JSON] = []
         self._commands: list[JSON] = []
@@ -450,7 +451,8 @@ class Emulator:
         return record
 
     def _next_message_id(self, chat_id: int) -> int:
-        self._chats.setdefault(chat_id, {"id": chat_id, "type": "private", "first_name": "Test"})
+        profile = self._profiles.get(chat_id, {"first_name": "Test"})
+        self._chats.setdefault(chat_id, {"id": chat_id, "type": "private", **profile})
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
 
@@ -484,8 +486,14 @@ class Emulator:
         return update_id
 
     def _user(self, chat_id: int, user_id: int | None) -> JSON:
-        user = dict(id=user_id or chat_id, is_bot=False, first_name="Test")
+        profile = self._profiles.get(chat_id, {"first_name": "Test"})
+        user = dict(id=user_id or chat_id, is_bot=False, **profile)
         return {**user, "language_code": self.language_code}
+
+    def set_profile(self, chat_id: int, **profile: str) -> None:
+        """The user of a private chat (not yet used) has these first_name, username, ...."""
+        with self._lock:
+            self._profiles[chat_id] = {"first_name": "Test", **profile}
 
     def _user_message(self, chat_id: int, user_id: int | None, **content: Any) -> int:
         with self._lock:
