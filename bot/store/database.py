@@ -249,6 +249,8 @@ def _sqlite_tuning(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode survives a killed process; only an OS crash may lose the last commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free space (see scrub.py).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -26,6 +26,7 @@ from bot.store.database import Dialect, check, dialect_of, open_engine, transact
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import LastPrompt, Outbox
 from bot.store.schema import metadata, sessions
+from bot.store.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class SessionStore:
         check(self.engine, self.dialect, metadata.create_all)
         self.inbox = Inbox(self.engine, self.dialect)
         self.outbox = Outbox(self.engine, self.dialect)
+        self.scrub_due = False  # something was erased and may linger (WAL, dead tuples)
 
     def close(self) -> None:
         """Release all connections."""
@@ -143,7 +145,35 @@ class SessionStore:
             return TxResult(None, duplicate=True)
         except OutOfOrder:
             return TxResult(None, out_of_order=True)
+        if tx.erased:
+            self._after_erasure()
         return TxResult(result)
+
+    def _after_erasure(self) -> None:
+        """SQLite: truncate the WAL now (milliseconds). PostgreSQL: VACUUM FULL on the next
+        scrub job, so concurrent erasures do not queue behind one another's VACUUM."""
+        if self.embedded:
+            try:
+                self.scrub()
+            except Exception as exc:  # erased and committed; the periodic scrub retries
+                log.warning("erasure: could not checkpoint the WAL yet: %s", exc)
+        self.scrub_due = True  # again once replies queued with the erasure have gone out
+
+    def scrub(self, *, only_if_due: bool = False) -> bool:
+        """Remove what erased rows left behind: SQLite's WAL; PostgreSQL's dead tuples
+        (VACUUM FULL after an erasure, else a plain VACUUM). False when nothing was done
+        or SQLite readers kept the WAL for now."""
+        due = self.scrub_due
+        if only_if_due and not due:
+            return False
+        self.scrub_due = False
+        try:
+            done = scrub(self.engine, self.dialect, full=due)
+        except Exception:
+            self.scrub_due = True
+            raise
+        self.scrub_due = self.scrub_due or (due and not done)
+        return done
 
     def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
         """Delete everything stored about the person; the result says whether there was any."""
@@ -172,6 +202,7 @@ class SessionStore:
             for person in expired:
                 outbox_sql.forget(cursor, self.dialect, person)
             ids = inbox_sql.purge(cursor, self.dialect, time.time())
+        self.scrub_due = self.scrub_due or bool(expired)
         return len(expired), ids
 
 

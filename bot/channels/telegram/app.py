@@ -33,6 +33,7 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 3600
+SCRUB_EVERY_SECONDS = 60
 STOP_GRACE_S = 2.0
 
 
@@ -72,6 +73,7 @@ def create_application(
     add_handlers(app, TelegramHandlers(conversations))
     if app.job_queue is not None:
         app.job_queue.run_repeating(_purge, interval=PURGE_EVERY_SECONDS, first=1)
+        app.job_queue.run_repeating(_scrub, interval=SCRUB_EVERY_SECONDS, first=SCRUB_EVERY_SECONDS)
     return app
 
 
@@ -110,6 +112,20 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if sessions or ids:
         log.info("retention: deleted %s idle sessions and %s old update ids", sessions, ids)
+    await _scrub(context, only_if_due=False)
+
+
+async def _scrub(context: ContextTypes.DEFAULT_TYPE, *, only_if_due: bool | None = None) -> None:
+    """Leave no erased or processed personal data in SQLite's WAL or PostgreSQL's dead
+    tuples: SQLite every run (a checkpoint costs milliseconds), PostgreSQL's VACUUM after
+    an erasure and hourly."""
+    store = context.bot_data["conversations"].store
+    due = not store.embedded if only_if_due is None else only_if_due
+    try:
+        await asyncio.to_thread(store.scrub, only_if_due=due)
+    except Exception as exc:  # the next run tries again
+        store.scrub_due = True
+        log.warning("retention: scrub failed: %s", exc)
 
 
 def run_polling(settings: Settings, conversations: Conversations | None = None) -> int:

@@ -80,8 +80,18 @@ class Relay:
                 await asyncio.sleep(1.0)
                 continue
             if not sent:
+                await self._scrub_after_erasure()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
+
+    async def _scrub_after_erasure(self) -> None:
+        """On SQLite, truncate the WAL once an erasure's confirmation has gone out too
+        (it names the chat). PostgreSQL's VACUUM is left to the scrub job."""
+        if self.store.embedded and self.store.scrub_due:
+            try:
+                self.store.scrub(only_if_due=True)
+            except Exception as exc:  # the scrub job tries again
+                log.warning("outbox: could not checkpoint the WAL yet: %s", _short(exc))
 
     async def _deliver(self, outgoing: Outgoing) -> None:
         async with self._slots:
