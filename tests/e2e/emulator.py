@@ -272,15 +272,21 @@ class Emulator:
 
     @staticmethod
     async def _params(request: web.Request) -> JSON:
-        """Merge query string and JSON, form or multipart body; JSON-decode non-text values."""
+        """Merge query string and JSON, form or multipart body; JSON-decode non-text values.
+
+        An uploaded file becomes ``{"file_name", "mime_type", "content"}`` (bytes)."""
         fields: JSON = dict(request.query)
         if request.content_type != "application/json" and request.can_read_body:
             for key, value in (await request.post()).items():
-                fields[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+                if isinstance(value, str):
+                    fields[key] = value
+                else:
+                    upload = dict(file_name=value.filename, mime_type=value.content_type)
+                    fields[key] = {**upload, "content": value.file.read()}
         params: JSON = {}
         for key, value in fields.items():
             params[key] = value
-            if key not in _STRING_PARAMS:
+            if key not in _STRING_PARAMS and isinstance(value, str):
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(value)
         if request.content_type == "application/json" and request.can_read_body:
@@ -354,6 +360,24 @@ class Emulator:
         chat_id, content = self._chat_id(p), self._content(p)
         message_id = self._next_message_id(chat_id)
         record = dict(message_id=message_id, chat_id=chat_id, **content, date=int(time.time()))
+        record.update(edited=False, edit_date=None, history=[], deleted=False)
+        self._bot_messages.setdefault(chat_id, {})[message_id] = record
+        return self._to_api(record)
+
+    def _api_senddocument(self, p: JSON) -> JSON:
+        """A document uploaded with multipart/form-data (file ids and URLs are not kept)."""
+        chat_id, upload = self._chat_id(p), p.get("document")
+        if not isinstance(upload, dict) or not upload.get("content"):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if len(upload["content"]) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        caption = p.get("caption") or ""
+        if len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message_id = self._next_message_id(chat_id)
+        record = dict(message_id=message_id, chat_id=chat_id, date=int(time.time()))
+        record.update(text=caption, raw_text=caption, parse_mode=None, entities=[])
+        record.update(reply_markup=self._markup(p), document=upload)
         record.update(edited=False, edit_date=None, history=[], deleted=False)
         self._bot_messages.setdefault(chat_id, {})[message_id] = record
         return self._to_api(record)
@@ -460,7 +484,20 @@ class Emulator:
         """The Bot API ``Message`` object of a stored bot message."""
         chat = dict(self._chats[record["chat_id"]])
         message = {"message_id": record["message_id"], "from": dict(self.bot_user), "chat": chat}
-        message.update(date=record["date"], text=record["text"])
+        message["date"] = record["date"]
+        if document := record.get("document"):
+            content = document["content"]
+            message["document"] = {
+                "file_id": f"BQACAgIAAxkBdoc{record['message_id']}",
+                "file_unique_id": f"AgADdoc{record['message_id']}",
+                "file_name": document["file_name"],
+                "mime_type": document["mime_type"],
+                "file_size": len(content),
+            }
+            if record["text"]:
+                message["caption"] = record["text"]
+        else:
+            message["text"] = record["text"]
         if record["edit_date"]:
             message["edit_date"] = record["edit_date"]
         if record["entities"]:

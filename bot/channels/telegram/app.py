@@ -23,6 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
+from bot.channels.telegram.documents import document_source
 from bot.channels.telegram.handlers import TelegramHandlers, on_error
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.relay import Relay
@@ -68,7 +69,8 @@ def create_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data["conversations"] = conversations
-    relay = app.bot_data["relay"] = Relay(app.bot, conversations.store)
+    documents = document_source(app.bot, conversations)
+    relay = app.bot_data["relay"] = Relay(app.bot, conversations.store, documents=documents)
     app.bot_data["worker"] = InboxWorker(app, relay)
     add_handlers(app, TelegramHandlers(conversations))
     if app.job_queue is not None:
@@ -81,7 +83,7 @@ def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
     """Register every handler; only private chats get the health check."""
     private = filters.ChatType.PRIVATE
     message = filters.UpdateType.MESSAGE & private  # edited messages never re-run anything
-    for name in ("start", "back", "restart", "summary", "help", "forget"):
+    for name in ("start", "back", "restart", "summary", "export", "help", "forget"):
         app.add_handler(CommandHandler(name, getattr(handlers, name), filters=message))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))

@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.channels.telegram.documents import DocumentSource, send_document
 from bot.store import Outgoing, SessionStore, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,15 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0  # look for work left by other processes this often
 
 
-async def send(bot: Bot, outgoing: Outgoing) -> int | None:
+async def send(
+    bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = None
+) -> int | None:
     """Make the queued call; return the message id of a sent message."""
     call = json.loads(outgoing.payload)
     method, params = call["method"], dict(call["params"])
+    if method == "sendDocument":
+        await send_document(bot, outgoing.person, params, documents)
+        return None
     if "reply_markup" in params:
         params["reply_markup"] = InlineKeyboardMarkup.de_json(params["reply_markup"], bot)
     senders: dict[str, Callable[..., Awaitable[Any]]] = {
@@ -37,9 +43,17 @@ async def send(bot: Bot, outgoing: Outgoing) -> int | None:
 class Relay:
     """Delivers the outbox: claims the oldest message of each person and sends it."""
 
-    def __init__(self, bot: Bot, store: SessionStore, *, concurrency: int = 8):
+    def __init__(
+        self,
+        bot: Bot,
+        store: SessionStore,
+        *,
+        concurrency: int = 8,
+        documents: DocumentSource | None = None,
+    ):
         self.bot = bot
         self.store = store
+        self.documents = documents
         self.wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         # Sent, but the database did not take the confirmation: confirm before sending more.
@@ -96,7 +110,7 @@ class Relay:
     async def _deliver(self, outgoing: Outgoing) -> None:
         async with self._slots:
             try:
-                message_id = await send(self.bot, outgoing)
+                message_id = await send(self.bot, outgoing, self.documents)
             except RetryAfter as exc:
                 delay = _seconds(exc.retry_after)
                 log.warning("outbox: flood limit, message %s waits %ss", outgoing.id, delay)
