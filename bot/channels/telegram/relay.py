@@ -20,9 +20,7 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0  # look for work left by other processes this often
 
 
-async def send(
-    bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = None
-) -> int | None:
+async def send(bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = None) -> int | None:
     """Make the queued call; return the message id of a sent message."""
     call = json.loads(outgoing.payload)
     method, params = call["method"], dict(call["params"])
