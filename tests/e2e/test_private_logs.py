@@ -21,7 +21,9 @@ def test_debug_log_holds_no_personal_data(emulator: Emulator, bot_process: BotPr
     person.answer("consent", AGREE)
     person.says(TYPED, expect=2)  # asked again: a notice and the question
     person.types("emergency_signs", "no", "No")
-    person.says("/summary", expect=2)
+    summary, _ = person.says("/summary", expect=2)
+    person.press("PDF for a doctor", message_id=summary["message_id"], expect=1)
+    person.says("/export", expect=1)
     (confirm,) = person.says("/forget")
     person.press("Yes, erase everything", message_id=confirm["message_id"], expect=0)
     settle(emulator, bot_process)
