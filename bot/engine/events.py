@@ -36,7 +36,13 @@ class Restart:
 
 @dataclass(frozen=True, slots=True)
 class ShowSummary:
-    """Show the answers so far (and the outcome, if reached)."""
+    """Show the answers so far (and the outcome, if reached).
+
+    ``checkins`` are lines of the person's follow-up history, which the engine does not
+    store: the channel reads them and passes them in.
+    """
+
+    checkins: tuple[str, ...] = ()
 
 
 Event = Start | Answer | Back | Restart | ShowSummary

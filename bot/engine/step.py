@@ -58,7 +58,9 @@ def step(
     if isinstance(event, Start):
         return _offer_resume(flow, session, now)
     if isinstance(event, ShowSummary):
-        return session, _with_current_prompt(flow, session, (summary_message(flow, session),))
+        return session, _with_current_prompt(
+            flow, session, (summary_message(flow, session, event.checkins),)
+        )
     if isinstance(event, Back):
         return _back(flow, session, now)
     return _answer(flow, session, event, now)

@@ -97,7 +97,7 @@ def overview_lines(summary: CheckSummary) -> list[str]:
     """The short part of a summary: when, the result, how long, triggers, medicines."""
     lines = [
         f"Check started {plain_date(summary.started_at)}; "
-        f"last answer {plain_date(summary.updated_at)}.",
+        f"last updated {plain_date(summary.updated_at)}.",
         f"Result: {summary.outcome or 'not finished yet.'}",
     ]
     if summary.duration:
@@ -114,9 +114,9 @@ def overview_lines(summary: CheckSummary) -> list[str]:
     return lines
 
 
-def summary_message(flow: Flow, session: Session) -> Message:
+def summary_message(flow: Flow, session: Session, checkins: tuple[str, ...] = ()) -> Message:
     """The summary as a chat message: overview, answers by section, disclaimer."""
-    summary = check_summary(flow, session)
+    summary = check_summary(flow, session, checkins)
     parts = ["\n".join(overview_lines(summary))]
     for section in summary.sections:
         lines = "\n".join(f"• {question}: {answer}" for question, answer in section.answers)

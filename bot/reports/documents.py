@@ -7,6 +7,7 @@ it is sent, and one erased in the meantime sends nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,9 +36,16 @@ class Document:
 class Documents:
     """Renders a person's documents from the store (blocking: run it in a thread)."""
 
-    def __init__(self, flows: dict[str, Flow], store: SessionStore):
+    def __init__(
+        self,
+        flows: dict[str, Flow],
+        store: SessionStore,
+        checkins: Callable[[str], tuple[str, ...]] | None = None,
+    ):
         self.flows = flows
         self.store = store
+        # The person's follow-up history as summary lines (a hook for check-ins).
+        self.checkins = checkins or (lambda _person: ())
 
     def render(
         self, kind: str, person: str, *, bot_name: str, now: datetime | None = None
@@ -55,7 +63,8 @@ class Documents:
         if kind == SUMMARY_PDF:
             session = self.store.load(person)
             flow = self.flows.get(session.flow_id) if session else None
-            summary = check_summary(flow, session) if session and flow else None
+            history = self.checkins(person)
+            summary = check_summary(flow, session, history) if session and flow else None
             if summary is None or not summary.sections:
                 return None
             pdf = summary_pdf(summary, bot_name, now)

@@ -39,7 +39,7 @@ def test_a_finished_check_is_summarised_in_plain_words(flow):
     assert all(q != "How long it has lasted" for q, _, _ in summary.warning_signs)
 
     text = summary_message(flow, walker.session).text
-    assert text.startswith("Check started 26 November 2026, 09:30 UTC;")
+    assert text.startswith("Check started 26 November 2026, 09:30 UTC; last updated ")
     assert f"Result: {summary.outcome}" in text
     assert "How long it has lasted: Two weeks or more" in text
     assert "New medicine or dose: Yes, a decongestant" in text
@@ -86,3 +86,13 @@ def test_a_long_history_still_fits_on_one_page(flow):
 def test_typographic_characters_survive_the_builtin_fonts():
     assert latin1("“I can’t” – said Zoë…") == '"I can\'t" - said Zoë...'
     assert latin1("emoji 🙂") == "emoji ?"
+
+
+def test_the_check_in_history_reaches_the_summary_through_the_event(flow):
+    from bot.engine import ShowSummary
+
+    walker = Walker(flow)
+    walker.start()
+    walker.say(*PATH)
+    reply = walker.do(ShowSummary(checkins=("3 December 2026: better",)))
+    assert "Follow-up check-ins: 3 December 2026: better" in reply.messages[0].text
