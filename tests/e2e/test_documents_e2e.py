@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
-import zlib
+
+from tests.reports.pdf_text import pdf_text
 
 from .conftest import BotProcess
 from .emulator import Emulator
@@ -20,20 +20,6 @@ def document_after(person: Person, before: int) -> dict:
         WAIT,
         "a document",
     )
-
-
-def pdf_text(content: bytes) -> str:
-    """The text shown on a PDF's pages (fpdf2 writes it as literal strings)."""
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            page = zlib.decompress(stream).decode("latin-1")
-        except zlib.error:
-            continue
-        shown += [
-            s.replace("\\(", "(").replace("\\)", ")") for s in re.findall(r"\((.*?)\) Tj", page)
-        ]
-    return "\n".join(shown)
 
 
 def test_export_sends_everything_stored_as_json(emulator: Emulator, bot_process: BotProcess):

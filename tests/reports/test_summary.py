@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import zlib
 from dataclasses import replace
 
 from bot.engine.summary import check_summary, summary_message
 from bot.reports.summary_pdf import NOT_A_DIAGNOSIS, latin1, summary_pdf
 from tests.conftest import NOW, Walker
+from tests.reports.pdf_text import pdf_text
 
 PATH = ["yes", "no", "yes"]  # consent, no emergency sign, face weakness: a warning sign
 TO_THE_END = ["yes", *["no"] * 11, "3 weeks", "yes", "no", "no", "5 coffees a day", "no"]
 TO_THE_END += ["enough", "most days", "decongestant", "no"]
-
-
-def pdf_text(content: bytes) -> str:
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
-        try:
-            shown.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            continue
-    return "\n".join(s.replace("\\(", "(").replace("\\)", ")") for s in shown)
 
 
 def test_a_finished_check_is_summarised_in_plain_words(flow):
