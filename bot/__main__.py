@@ -80,36 +80,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def configure_logging(level: str, secret: str | None = None) -> None:
-    """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token),
-    and blank out the token wherever it would still appear."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if secret:
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(_Redact(secret))
-    for noisy in ("httpx", "httpcore", "transitions", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    """Log to stderr without personal data or the token, at every level (bot.privacy)."""
+    from bot.privacy.redaction import RedactingFormatter, quiet_libraries
+
+    logging.basicConfig(level=level)
+    formatter = RedactingFormatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s", (secret,) if secret else ()
+    )
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter)
+    quiet_libraries(logging.getLevelName(level))
     # After its retries the rate limiter logs a 429 as an error; the outbox then waits and
     # sends the message again (and logs that), so it is not one.
     logging.getLogger("telegram.ext.AIORateLimiter").addFilter(
         lambda record: not str(record.msg).startswith("Rate limit hit after maximum")
     )
-
-
-class _Redact(logging.Filter):
-    """Replaces the bot token in formatted log records."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "<token>"), None
-        if record.exc_info and self.secret in logging.Formatter().formatException(record.exc_info):
-            record.msg = f"{record.getMessage()} ({record.exc_info[0].__name__})"
-            record.exc_info, record.exc_text = None, None
-        return True
 
 
 def _validate(settings: Settings, paths: list[Path]) -> int:

@@ -4,6 +4,7 @@ sessions."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ import pytest
 from bot.channels.conversations import Conversations
 from bot.channels.followups import fire
 from bot.engine import Answer, Start, step
+from bot.reports.documents import EXPORT, Documents
 from bot.store import SessionStore
 from tests.conftest import ALL_CLEAR_UNTIL_TRIGGERS, NO_TRIGGERS, NOW
 
@@ -159,7 +161,7 @@ def test_check_ins_expire_with_their_session(database_url, flow):
     store.close()
 
 
-def test_export_lists_scheduled_and_answered_check_ins_as_plain_data(database_url, flow):
+def test_export_lists_scheduled_and_answered_check_ins(database_url, flow):
     store = SessionStore(database_url)
     conversations = Conversations({flow.id: flow}, store, flow.id)
     schedule(store, flow, "p1")
@@ -167,14 +169,11 @@ def test_export_lists_scheduled_and_answered_check_ins_as_plain_data(database_ur
     conversations.handle("p1", Answer(text="no"), now=NOW + WEEK)
     conversations.handle("p1", Answer(text="better"), now=NOW + WEEK)  # offers another
     conversations.handle("p1", Answer(text="2 weeks"), now=NOW + WEEK)
-    items = store.checkins.export("p1", store.load("p1"))
-    assert [i["status"] for i in items] == ["scheduled", "asked"]
-    assert items[0]["due_at"].startswith("2026-12-17")
-    assert items[1] == {
-        "status": "asked",
-        "flow": flow.id,
-        "asked_at": (NOW + WEEK).isoformat(),
-        "new_warning_sign": "no",
-        "twitching": "better",
-    }
+    document = Documents({flow.id: flow}, store).render(EXPORT, "p1", bot_name="test")
+    exported = json.loads(document.content)
+    [scheduled] = exported["scheduled_checkins"]
+    assert scheduled["flow"] == flow.id and scheduled["due_at"].startswith("2026-12-17")
+    [answered] = exported["session"]["followup"]["history"]
+    assert (answered["signs"], answered["progress"]) == ("no", "better")
+    assert answered["asked_at"].startswith((NOW + WEEK).date().isoformat())
     store.close()

@@ -222,3 +222,13 @@ def test_restarting_keeps_counting_from_the_first_check(flow):
     person.do(Start())
     person.say(*ALL_CLEAR_UNTIL_TRIGGERS, *NO_TRIGGERS)
     assert person.session.followup.first_check_at == NOW
+
+
+def test_the_summary_lists_each_check_in_answered_and_the_next_one_due(flow):
+    person = due(flow)
+    person.press("no")
+    person.press("better")
+    next_due = person.now + timedelta(days=7)
+    text = texts(person.do(ShowSummary(upcoming=(next_due,))))
+    answered = "3 December 2026, 09:30 UTC: new warning sign: No; twitching: Better"
+    assert f"Follow-up check-ins: {answered}; next check-in due 10 December 2026" in text

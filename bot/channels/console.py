@@ -12,12 +12,14 @@ from typing import TextIO
 from bot.channels.conversations import Conversations
 from bot.channels.followups import fire
 from bot.engine import Answer, Back, Event, Message, Prompt, Reply, Restart, ShowSummary, Start
+from bot.reports.documents import EXPORT, Documents
 
 HELP = """Commands:
   /back     go back to the previous question
   /restart  start the check again
   /summary  show your answers so far
   /checkins your scheduled check-ins (they are asked when the chat opens)
+  /export   show everything stored about you (JSON)
   /forget   erase everything stored about you
   /quit     leave (your answers are kept; run the chat again to continue)
 Answer a question with its number, its text, or yes / no / not sure."""
@@ -67,6 +69,11 @@ class ConsoleChat:
                 self._say(HELP)
             elif command == "/forget":
                 self._forget()
+            elif command == "/export":
+                document = Documents(self.conversations.flows, self.conversations.store).render(
+                    EXPORT, self.person, bot_name="the terminal chat"
+                )
+                self._say(document.content.decode() if document else "Nothing is stored about you.")
             elif command in _COMMANDS:
                 self._show(self._step(_COMMANDS[command]()))
             elif command.startswith("/"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.channels.clock import Clock, shifted_clock, system_clock
-from bot.engine import Answer, Event, Reply, Session, step
+from bot.engine import Answer, Event, Reply, Session, ShowSummary, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
 from bot.settings import Settings
 from bot.store import LastPrompt, SessionStore, Tx, TxResult
@@ -76,7 +76,11 @@ class Conversations:
 
         def stepper(session: Session | None, tx: Tx) -> tuple[Session | None, Reply]:
             flow = self.flow_for(session, flow_id)
-            new, reply = step(flow, session, event, moment)
+            if isinstance(event, ShowSummary):  # the summary names the check-ins to come
+                upcoming = tuple(checkin.due_at for checkin in tx.checkins.scheduled())
+                new, reply = step(flow, session, ShowSummary(upcoming=upcoming), moment)
+            else:
+                new, reply = step(flow, session, event, moment)
             answered = reply.answered if typed is not None and _typed_answer(event) else None
             if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
                 again = Reply(prompt=answered.prompt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,13 @@ class Restart:
 
 @dataclass(frozen=True, slots=True)
 class ShowSummary:
-    """Show the answers so far (and the outcome, if reached)."""
+    """Show the answers so far (and the outcome, if reached).
+
+    ``upcoming`` are the due times of the person's scheduled check-ins, which the session
+    does not hold: the channel reads them and passes them in.
+    """
+
+    upcoming: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from bot.engine.machine import compiled
 from bot.engine.reading import Reading
 from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session, worst_of
+from bot.engine.summary import summary_message
 from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.flow.lexicon import canonical
 
@@ -58,7 +59,9 @@ def step(
     if isinstance(event, Start):
         return _offer_resume(flow, session, now)
     if isinstance(event, ShowSummary):
-        return session, _with_current_prompt(flow, session, (texts.summary_message(flow, session),))
+        return session, _with_current_prompt(
+            flow, session, (summary_message(flow, session, event.upcoming),)
+        )
     if isinstance(event, Back):
         return _back(flow, session, now)
     return _answer(flow, session, event, now)

@@ -147,24 +147,3 @@ def outcome_message(flow: Flow, outcome: Outcome, session: Session) -> Message:
     parts.append(flow.disclaimer)
     tone = outcome.red_flag or ("self_care" if outcome.list_triggers else "info")
     return Message(text="\n\n".join(p.strip() for p in parts if p), title=outcome.title, tone=tone)
-
-
-def summary_message(flow: Flow, session: Session) -> Message:
-    """Answers grouped by section, with the outcome: something to show a doctor."""
-    when = session.started_at.strftime("%Y-%m-%d %H:%M UTC")
-    parts = [f"Check started {when}."]
-    for section in flow.sections:
-        lines = answer_lines(flow, session, section.id)
-        if lines:
-            parts.append(f"{section.title}:\n{bullet_list(lines)}")
-    if len(parts) == 1:
-        parts.append("No health questions answered yet.")
-    outcome = flow.outcome(session.state) if session.ended else None
-    if outcome is not None:
-        parts.append(f"Result: {outcome.title}")
-    else:
-        parts.append("Result: not finished yet.")
-    parts.append(flow.disclaimer)
-    return Message(
-        text="\n\n".join(p.strip() for p in parts), title=f"Summary: {flow.title}", tone="summary"
-    )

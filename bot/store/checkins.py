@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot.engine import Session
 from bot.store.database import Dialect, transaction
 
 # A person has at most this many scheduled check-ins; scheduling more drops the earliest made.
@@ -109,26 +108,6 @@ class CheckinBook:
         """The person's scheduled check-ins, soonest first."""
         with transaction(self.engine, self.dialect) as cursor:
             return PersonCheckins(cursor, self.dialect, person).scheduled()
-
-    def export(self, person: str, session: Session | None) -> list[dict[str, Any]]:
-        """Every check-in of the person as plain data (for /export and /summary): the
-        scheduled ones, and the ones asked with their answers (option ids) from the session."""
-        items: list[dict[str, Any]] = [
-            {"status": "scheduled", "flow": s.flow_id, "due_at": s.due_at.isoformat()}
-            for s in self.of_person(person)
-        ]
-        followup = session.followup if session is not None else None
-        for record in followup.history if followup is not None else ():
-            items.append(
-                {
-                    "status": "asked",
-                    "flow": session.flow_id,  # type: ignore[union-attr]
-                    "asked_at": record.asked_at.isoformat(),
-                    "new_warning_sign": record.signs,
-                    "twitching": record.progress,
-                }
-            )
-        return items
 
     def purge_orphans(self, cursor: Any) -> int:
         """Delete check-ins whose person has no session any more (retention)."""

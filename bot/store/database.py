@@ -196,7 +196,11 @@ def open_engine(url: str) -> Engine:
             if path.is_dir():
                 raise DatabaseUnavailable(f"DATABASE_URL: {path} is a folder, not a file")
         engine = create_engine(
-            url, connect_args={"check_same_thread": False}, pool_pre_ping=True, pool_timeout=10
+            url,
+            connect_args={"check_same_thread": False},
+            pool_pre_ping=True,
+            pool_timeout=10,
+            hide_parameters=True,  # errors never carry personal data into a log
         )
         _sqlite_tuning(engine)
         return engine
@@ -232,6 +236,7 @@ def open_engine(url: str) -> Engine:
         pool_timeout=10,
         pool_size=8,
         max_overflow=8,
+        hide_parameters=True,  # errors never carry personal data into a log
     )
 
 
@@ -244,6 +249,8 @@ def _sqlite_tuning(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode survives a killed process; only an OS crash may lose the last commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free space (see scrub.py).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

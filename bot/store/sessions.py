@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
 
 from bot.engine import Session
+from bot.privacy.redaction import opaque
 from bot.store import inbox as inbox_sql
 from bot.store import outbox as outbox_sql
 from bot.store.checkins import CheckinBook, PersonCheckins
@@ -26,6 +27,7 @@ from bot.store.database import Dialect, check, dialect_of, open_engine, transact
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import LastPrompt, Outbox
 from bot.store.schema import metadata, sessions
+from bot.store.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ class SessionStore:
         self.inbox = Inbox(self.engine, self.dialect)
         self.outbox = Outbox(self.engine, self.dialect)
         self.checkins = CheckinBook(self.engine, self.dialect)
+        self.scrub_due = False  # something was erased and may linger (WAL, dead tuples)
 
     def close(self) -> None:
         """Release all connections."""
@@ -147,7 +150,35 @@ class SessionStore:
             return TxResult(None, duplicate=True)
         except OutOfOrder:
             return TxResult(None, out_of_order=True)
+        if tx.erased:
+            self._after_erasure()
         return TxResult(result)
+
+    def _after_erasure(self) -> None:
+        """SQLite: truncate the WAL now (milliseconds). PostgreSQL: VACUUM FULL on the next
+        scrub job, so concurrent erasures do not queue behind one another's VACUUM."""
+        if self.embedded:
+            try:
+                self.scrub()
+            except Exception as exc:  # erased and committed; the periodic scrub retries
+                log.warning("erasure: could not checkpoint the WAL yet: %s", exc)
+        self.scrub_due = True  # again once replies queued with the erasure have gone out
+
+    def scrub(self, *, only_if_due: bool = False) -> bool:
+        """Remove what erased rows left behind: SQLite's WAL; PostgreSQL's dead tuples
+        (VACUUM FULL after an erasure, else a plain VACUUM). False when nothing was done
+        or SQLite readers kept the WAL for now."""
+        due = self.scrub_due
+        if only_if_due and not due:
+            return False
+        self.scrub_due = False
+        try:
+            done = scrub(self.engine, self.dialect, full=due)
+        except Exception:
+            self.scrub_due = True
+            raise
+        self.scrub_due = self.scrub_due or (due and not done)
+        return done
 
     def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
         """Delete everything stored about the person; the result says whether there was any."""
@@ -177,6 +208,7 @@ class SessionStore:
                 outbox_sql.forget(cursor, self.dialect, person)
             self.checkins.purge_orphans(cursor)  # check-ins go with their session
             ids = inbox_sql.purge(cursor, self.dialect, time.time())
+        self.scrub_due = self.scrub_due or bool(expired)
         return len(expired), ids
 
 
@@ -186,5 +218,5 @@ def _parse(data: str | None, person: str) -> Session | None:
     try:
         return Session.model_validate_json(data)
     except ValueError:
-        log.warning("discarding an unreadable session row for %s", person)
+        log.warning("discarding an unreadable session row for %s", opaque(person))
         return None

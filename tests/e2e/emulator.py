@@ -58,6 +58,7 @@ class Emulator(BotApiMethods, PeopleActions, EmulatorViews):
         self._user_messages: set[tuple[int, int]] = set()
         self._queries: dict[str, bool] = {}  # callback query id -> answered
         self._blocked: set[int] = set()
+        self._profiles: dict[int, JSON] = {}  # chat id -> first_name, username, ... of its user
         self._failures: dict[str, list[int]] = {}  # lower-case method -> [times, retry_after]
         self._callback_answers: list[JSON] = []
         self._commands: list[JSON] = []
@@ -169,15 +170,21 @@ class Emulator(BotApiMethods, PeopleActions, EmulatorViews):
 
     @staticmethod
     async def _params(request: web.Request) -> JSON:
-        """Merge query string and JSON, form or multipart body; JSON-decode non-text values."""
+        """Merge query string and JSON, form or multipart body; JSON-decode non-text values.
+
+        An uploaded file becomes ``{"file_name", "mime_type", "content"}`` (bytes)."""
         fields: JSON = dict(request.query)
         if request.content_type != "application/json" and request.can_read_body:
             for key, value in (await request.post()).items():
-                fields[key] = value if isinstance(value, str) else f"<file {value.filename}>"
+                if isinstance(value, str):
+                    fields[key] = value
+                else:
+                    upload = dict(file_name=value.filename, mime_type=value.content_type)
+                    fields[key] = {**upload, "content": value.file.read()}
         params: JSON = {}
         for key, value in fields.items():
             params[key] = value
-            if key not in _STRING_PARAMS:
+            if key not in _STRING_PARAMS and isinstance(value, str):
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(value)
         if request.content_type == "application/json" and request.can_read_body:

@@ -102,6 +102,24 @@ class BotApiMethods:
         self._bot_messages.setdefault(chat_id, {})[message_id] = record
         return self._to_api(record)
 
+    def _api_senddocument(self, p: JSON) -> JSON:
+        """A document uploaded with multipart/form-data (file ids and URLs are not kept)."""
+        chat_id, upload = self._chat_id(p), p.get("document")
+        if not isinstance(upload, dict) or not upload.get("content"):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if len(upload["content"]) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        caption = p.get("caption") or ""
+        if len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message_id = self._next_message_id(chat_id)
+        record = dict(message_id=message_id, chat_id=chat_id, date=int(time.time()))
+        record.update(text=caption, raw_text=caption, parse_mode=None, entities=[])
+        record.update(reply_markup=self._markup(p), document=upload)
+        record.update(edited=False, edit_date=None, history=[], deleted=False)
+        self._bot_messages.setdefault(chat_id, {})[message_id] = record
+        return self._to_api(record)
+
     def _api_editmessagetext(self, p: JSON) -> JSON:
         return self._edit(p, self._content(p))
 
@@ -195,7 +213,8 @@ class BotApiMethods:
         return record
 
     def _next_message_id(self, chat_id: int) -> int:
-        self._chats.setdefault(chat_id, {"id": chat_id, "type": "private", "first_name": "Test"})
+        profile = self._profiles.get(chat_id, {"first_name": "Test"})
+        self._chats.setdefault(chat_id, {"id": chat_id, "type": "private", **profile})
         self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
         return self._last_message_id[chat_id]
 
@@ -203,7 +222,20 @@ class BotApiMethods:
         """The Bot API ``Message`` object of a stored bot message."""
         chat = dict(self._chats[record["chat_id"]])
         message = {"message_id": record["message_id"], "from": dict(self.bot_user), "chat": chat}
-        message.update(date=record["date"], text=record["text"])
+        message["date"] = record["date"]
+        if document := record.get("document"):
+            content = document["content"]
+            message["document"] = {
+                "file_id": f"BQACAgIAAxkBdoc{record['message_id']}",
+                "file_unique_id": f"AgADdoc{record['message_id']}",
+                "file_name": document["file_name"],
+                "mime_type": document["mime_type"],
+                "file_size": len(content),
+            }
+            if record["text"]:
+                message["caption"] = record["text"]
+        else:
+            message["text"] = record["text"]
         if record["edit_date"]:
             message["edit_date"] = record["edit_date"]
         if record["entities"]:

@@ -34,8 +34,14 @@ class PeopleActions:
         return update_id
 
     def _user(self, chat_id: int, user_id: int | None) -> JSON:
-        user = dict(id=user_id or chat_id, is_bot=False, first_name="Test")
+        profile = self._profiles.get(chat_id, {"first_name": "Test"})
+        user = dict(id=user_id or chat_id, is_bot=False, **profile)
         return {**user, "language_code": self.language_code}
+
+    def set_profile(self, chat_id: int, **profile: str) -> None:
+        """The user of a private chat (not yet used) has these first_name, username, ...."""
+        with self._lock:
+            self._profiles[chat_id] = {"first_name": "Test", **profile}
 
     def _user_message(self, chat_id: int, user_id: int | None, **content: Any) -> int:
         with self._lock:

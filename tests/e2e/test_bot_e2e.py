@@ -701,7 +701,7 @@ def test_forget_erases_only_when_confirmed(emulator: Emulator, bot_process: BotP
 # ------------------------------------------------------------------ 9. commands
 def test_commands_back_restart_help(emulator: Emulator, bot_process: BotProcess):
     names = [command["command"] for command in emulator.commands]
-    assert names == ["start", "back", "restart", "summary", "checkins", "forget", "help"]
+    assert names == ["start", "back", "restart", "summary", "export", "checkins", "forget", "help"]
     assert all(command["description"] for command in emulator.commands)
 
     person = Person(emulator, bot_process, 1012)

@@ -96,4 +96,6 @@ def test_the_token_never_appears_in_the_log_even_at_debug(emulator: Emulator, tm
     finally:
         bot.cleanup()
     secret = emulator.token.split(":", 1)[1]
-    assert "getUpdates" in bot.log and secret not in bot.log
+    # python-telegram-bot's DEBUG lines are held back (they dump whole updates, see
+    # bot/privacy/redaction.py); the bot's own and asyncio's DEBUG lines show the level.
+    assert " DEBUG " in bot.log and secret not in bot.log

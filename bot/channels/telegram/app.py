@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
 from bot.channels.telegram.checkin_sender import CheckinSender
+from bot.channels.telegram.documents import document_source
 from bot.channels.telegram.handlers import TelegramHandlers, on_error
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.relay import Relay
@@ -34,6 +35,7 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 3600
+SCRUB_EVERY_SECONDS = 60
 STOP_GRACE_S = 2.0
 
 
@@ -68,12 +70,14 @@ def create_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data["conversations"] = conversations
-    relay = app.bot_data["relay"] = Relay(app.bot, conversations.store)
+    documents = document_source(app.bot, conversations)
+    relay = app.bot_data["relay"] = Relay(app.bot, conversations.store, documents=documents)
     app.bot_data["worker"] = InboxWorker(app, relay)
     app.bot_data["checkins"] = CheckinSender(conversations, relay, conversations.clock)
     add_handlers(app, TelegramHandlers(conversations))
     if app.job_queue is not None:
         app.job_queue.run_repeating(_purge, interval=PURGE_EVERY_SECONDS, first=1)
+        app.job_queue.run_repeating(_scrub, interval=SCRUB_EVERY_SECONDS, first=SCRUB_EVERY_SECONDS)
     return app
 
 
@@ -81,7 +85,7 @@ def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
     """Register every handler; only private chats get the health check."""
     private = filters.ChatType.PRIVATE
     message = filters.UpdateType.MESSAGE & private  # edited messages never re-run anything
-    for name in ("start", "back", "restart", "summary", "help", "forget", "checkins"):
+    for name in ("start", "back", "restart", "summary", "export", "help", "forget", "checkins"):
         app.add_handler(CommandHandler(name, getattr(handlers, name), filters=message))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))
@@ -112,6 +116,20 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if sessions or ids:
         log.info("retention: deleted %s idle sessions and %s old update ids", sessions, ids)
+    await _scrub(context, only_if_due=False)
+
+
+async def _scrub(context: ContextTypes.DEFAULT_TYPE, *, only_if_due: bool | None = None) -> None:
+    """Leave no erased or processed personal data in SQLite's WAL or PostgreSQL's dead
+    tuples: SQLite every run (a checkpoint costs milliseconds), PostgreSQL's VACUUM after
+    an erasure and hourly."""
+    store = context.bot_data["conversations"].store
+    due = not store.embedded if only_if_due is None else only_if_due
+    try:
+        await asyncio.to_thread(store.scrub, only_if_due=due)
+    except Exception as exc:  # the next run tries again
+        store.scrub_due = True
+        log.warning("retention: scrub failed: %s", exc)
 
 
 def run_polling(settings: Settings, conversations: Conversations | None = None) -> int:

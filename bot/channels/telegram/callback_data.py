@@ -2,6 +2,7 @@
 
 a:<flow>:<question>:<option>   an answer (question "_resume" for Continue/Start over)
 c:summary | c:restart          buttons under a finished check
+c:pdf                          the summary as a PDF (button under a summary)
 f:yes | f:no                   the /forget confirmation
 k:<id>                         cancel the scheduled check-in with this id (/checkins)
 """
@@ -16,7 +17,7 @@ from bot.engine import RESUME_QUESTION
 MAX_BYTES = 64
 _ID = r"[a-z][a-z0-9_]{0,31}"
 _ANSWER = re.compile(rf"a:({_ID}):({_ID}|{RESUME_QUESTION}):({_ID})")
-_COMMANDS = {"c:summary", "c:restart", "f:yes", "f:no"}
+_COMMANDS = {"c:summary", "c:restart", "c:pdf", "f:yes", "f:no"}
 _CANCEL_CHECKIN = re.compile(r"k:([1-9][0-9]{0,17})")
 
 

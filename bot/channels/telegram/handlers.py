@@ -41,6 +41,7 @@ from bot.engine import (
     Start,
 )
 from bot.engine.followup import knows
+from bot.reports.documents import EXPORT, SUMMARY_PDF
 from bot.store import Tx
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class TelegramHandlers:
     async def summary(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/summary"""
         await self._run(update, ShowSummary())
+
+    async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/export: everything stored about the person, as a JSON document."""
+        await self._document(update, EXPORT)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help"""
@@ -136,6 +141,8 @@ class TelegramHandlers:
             )
         elif parsed in ("f:yes", "f:no"):
             await self._forget_answer(update, parsed == "f:yes")
+        elif parsed == "c:pdf":
+            await self._document(update, SUMMARY_PDF)
         elif parsed == "c:summary":
             await self._run(update, ShowSummary())
         elif parsed == "c:restart":
@@ -181,6 +188,18 @@ class TelegramHandlers:
     async def _say(self, update: Update, text: str, *, html: bool = False) -> None:
         chat_id = update.effective_chat.id
         await self._respond(update, lambda tx: tx.send(sending.message(chat_id, text, html=html)))
+
+    async def _document(self, update: Update, kind: str) -> None:
+        """Queue a document; only its kind is stored, it is rendered when it is sent."""
+        chat_id = update.effective_chat.id
+        query = update.callback_query
+
+        def deliver(tx: Tx) -> None:
+            if query is not None:
+                tx.send(sending.answer(query.id))
+            tx.send(sending.document(chat_id, kind))
+
+        await self._respond(update, deliver)
 
     async def _forget_answer(self, update: Update, confirmed: bool) -> None:
         query = update.callback_query

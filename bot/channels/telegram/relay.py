@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.channels.telegram.documents import DocumentSource, send_document
 from bot.store import Outgoing, SessionStore, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -19,10 +20,13 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0  # look for work left by other processes this often
 
 
-async def send(bot: Bot, outgoing: Outgoing) -> int | None:
+async def send(bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = None) -> int | None:
     """Make the queued call; return the message id of a sent message."""
     call = json.loads(outgoing.payload)
     method, params = call["method"], dict(call["params"])
+    if method == "sendDocument":
+        await send_document(bot, outgoing.person, params, documents)
+        return None
     if "reply_markup" in params:
         params["reply_markup"] = InlineKeyboardMarkup.de_json(params["reply_markup"], bot)
     senders: dict[str, Callable[..., Awaitable[Any]]] = {
@@ -37,9 +41,17 @@ async def send(bot: Bot, outgoing: Outgoing) -> int | None:
 class Relay:
     """Delivers the outbox: claims the oldest message of each person and sends it."""
 
-    def __init__(self, bot: Bot, store: SessionStore, *, concurrency: int = 8):
+    def __init__(
+        self,
+        bot: Bot,
+        store: SessionStore,
+        *,
+        concurrency: int = 8,
+        documents: DocumentSource | None = None,
+    ):
         self.bot = bot
         self.store = store
+        self.documents = documents
         self.wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         # Sent, but the database did not take the confirmation: confirm before sending more.
@@ -80,13 +92,23 @@ class Relay:
                 await asyncio.sleep(1.0)
                 continue
             if not sent:
+                await self._scrub_after_erasure()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
+
+    async def _scrub_after_erasure(self) -> None:
+        """On SQLite, truncate the WAL once an erasure's confirmation has gone out too
+        (it names the chat). PostgreSQL's VACUUM is left to the scrub job."""
+        if self.store.embedded and self.store.scrub_due:
+            try:
+                self.store.scrub(only_if_due=True)
+            except Exception as exc:  # the scrub job tries again
+                log.warning("outbox: could not checkpoint the WAL yet: %s", _short(exc))
 
     async def _deliver(self, outgoing: Outgoing) -> None:
         async with self._slots:
             try:
-                message_id = await send(self.bot, outgoing)
+                message_id = await send(self.bot, outgoing, self.documents)
             except RetryAfter as exc:
                 delay = _seconds(exc.retry_after)
                 log.warning("outbox: flood limit, message %s waits %ss", outgoing.id, delay)

@@ -99,6 +99,14 @@ def finished_keyboard() -> InlineKeyboardMarkup:
     )
 
 
+def summary_keyboard(finished: bool) -> InlineKeyboardMarkup:
+    """Under a summary: the PDF, and Start again when the check is finished."""
+    rows = [[InlineKeyboardButton("📄 PDF for a doctor", callback_data="c:pdf")]]
+    if finished:
+        rows.append([InlineKeyboardButton("🔄 Start again", callback_data="c:restart")])
+    return InlineKeyboardMarkup(rows)
+
+
 def forget_keyboard() -> InlineKeyboardMarkup:
     """The confirmation buttons of /forget."""
     return InlineKeyboardMarkup(

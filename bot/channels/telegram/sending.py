@@ -46,6 +46,11 @@ def edit(chat_id: int, message_id: int, text: str, *, html: bool = True) -> str:
     return call("editMessageText", **params)
 
 
+def document(chat_id: int, kind: str) -> str:
+    """A sendDocument call naming only the kind of document: it is rendered when sent."""
+    return call("sendDocument", chat_id=chat_id, document=kind)
+
+
 def answer(query_id: str, text: str | None = None) -> str:
     """An answerCallbackQuery call (stops the button's spinner)."""
     return call("answerCallbackQuery", callback_query_id=query_id, text=text)
@@ -66,11 +71,14 @@ class ReplyTo:
         elif reply.notice:
             tx.send(message(self.chat_id, reply.notice, html=False))
         self._mark_answered(reply, tx)
-        texts = [chunk for m in reply.messages for chunk in render.message_html(m)]
-        for i, text in enumerate(texts):
-            last = i == len(texts) - 1
+        chunks = [(m, chunk) for m in reply.messages for chunk in render.message_html(m)]
+        for i, (shown, text) in enumerate(chunks):
+            last = i == len(chunks) - 1
             finished = last and reply.ended and not reply.prompt
-            tx.send(message(self.chat_id, text, render.finished_keyboard() if finished else None))
+            keyboard = render.finished_keyboard() if finished else None
+            if shown.tone == "summary" and (last or chunks[i + 1][0] is not shown):
+                keyboard = render.summary_keyboard(finished)
+            tx.send(message(self.chat_id, text, keyboard))
         if reply.prompt:
             html = render.prompt_html(reply.prompt)
             keyboard = render.prompt_keyboard(reply.prompt)

@@ -8,8 +8,9 @@ HELP = (
     "/start – start or continue the check\n"
     "/back – go back to the previous question\n"
     "/restart – start again from the beginning\n"
-    "/summary – your answers so far, to show a doctor\n"
+    "/summary – your answers so far, to show a doctor (also as a PDF)\n"
     "/checkins – see or cancel your follow-up check-ins\n"
+    "/export – everything stored about you, as a file\n"
     "/forget – erase everything stored about you\n"
     "/help – this message\n\n"
     "<i>This is not medical advice or a diagnosis. In an emergency call your local emergency "
@@ -20,6 +21,7 @@ COMMANDS = [
     ("back", "Go back one question"),
     ("restart", "Start again"),
     ("summary", "Show your answers"),
+    ("export", "Get everything stored about you"),
     ("checkins", "See or cancel your check-ins"),
     ("forget", "Erase everything stored about you"),
     ("help", "How this works"),
@@ -32,6 +34,8 @@ FORGET_CONFIRM = "This erases your answers and everything else stored about you.
 FORGOTTEN = "Done: everything stored about you has been erased. Send /start to begin again."
 NOTHING_STORED = "There was nothing stored about you. Send /start to begin."
 KEPT = "Okay, nothing was erased."
+NOTHING_TO_EXPORT = "Nothing is stored about you, so there is nothing to export."
+NO_SUMMARY_YET = "There is no check to summarise yet. Send /start to begin."
 UNKNOWN_COMMAND = "I don't know that command.\n\n"
 TRY_AGAIN_SHORTLY = (
     "Sorry, I can't reach my records right now. Please try again in a minute — "

@@ -17,6 +17,7 @@ from bot.channels.conversations import Conversations
 from bot.channels.telegram import sending
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.texts import SOMETHING_WRONG, TRY_AGAIN_SHORTLY
+from bot.privacy.redaction import opaque
 from bot.store import Pending, Tx, is_unavailable
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class InboxWorker:
     def _finished(self, person: str, task: asyncio.Task[None]) -> None:
         self._busy.pop(person, None)
         if not task.cancelled() and task.exception() is not None:
-            log.error("inbox: processing %s failed", person, exc_info=task.exception())
+            log.error("inbox: processing %s failed", opaque(person), exc_info=task.exception())
 
     async def stop(self, timeout: float) -> None:
         """Let the updates being processed finish (up to ``timeout``), then cancel."""
