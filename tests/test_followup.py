@@ -159,13 +159,21 @@ def test_a_sign_described_in_words_is_never_read_as_no(flow):
     assert reply.prompt.question_id == "emergency_signs"
 
 
-def test_recheck_without_signs_offers_a_check_in_counting_from_the_first_check(flow):
+def test_a_sign_reported_at_a_check_in_never_ends_milder_than_its_floor(flow):
+    person = due(flow)
+    person.press("yes")  # a new sign appeared ...
+    person.say(*["no"] * 11, "3 days", *NO_TRIGGERS)  # ... that no question then names
+    assert person.session.state == flow.checkins.recheck_outcome == "book_appointment"
+    assert person.reply.prompt is None and person.reply.ended
+    assert person.reply.messages[0].title == flow.outcome("book_appointment").title
+    assert person.session.followup.first_check_at == NOW and person.session.followup.floor is None
+
+
+def test_a_recheck_that_finds_a_worse_sign_keeps_its_outcome(flow):
     person = due(flow)
     person.press("yes")
-    person.say(*["no"] * 11, "3 days", *NO_TRIGGERS)
-    assert person.session.state == "self_care"
-    assert person.reply.prompt.question_id == "checkin_offer"
-    assert person.session.followup.first_check_at == NOW
+    person.say("yes")  # an emergency sign
+    assert person.session.state == "emergency"
 
 
 def test_check_in_due_during_a_new_check_is_skipped(flow):

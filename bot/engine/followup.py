@@ -21,7 +21,7 @@ from bot.engine.events import Answer, CheckinDue, Event
 from bot.engine.machine import compiled
 from bot.engine.reply import Answered, Choice, Message, Prompt, Reply
 from bot.engine.session import CheckinRecord, Followup, Session
-from bot.flow import Flow, Question
+from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.flow.checkin_model import Checkins
 
 Stepper = Callable[[Flow, Session | None, Event, datetime], tuple[Session | None, Reply]]
@@ -37,7 +37,7 @@ def with_checkins(check_step: Stepper) -> Stepper:
     ) -> tuple[Session | None, Reply]:
         if takes(flow, session, event):
             return step_checkin(flow, session, event, now)
-        new, reply = check_step(flow, session, event, now)
+        new, reply = at_least_floor(flow, *check_step(flow, session, event, now))
         if new is not None and new.followup is None and session is not None and session.followup:
             # A new check (/restart) belongs to the same episode: "two weeks after the first
             # check" still counts from the first.
@@ -46,6 +46,23 @@ def with_checkins(check_step: Stepper) -> Stepper:
         return offered(flow, new, reply, now)
 
     return step
+
+
+def at_least_floor(
+    flow: Flow, session: Session | None, reply: Reply
+) -> tuple[Session | None, Reply]:
+    """A recheck that ends milder than its floor ends at the floor instead."""
+    followup = session.followup if session is not None else None
+    if session is None or followup is None or followup.floor is None or not session.ended:
+        return session, reply
+    session = session.model_copy(update={"followup": followup.model_copy(update={"floor": None})})
+    reached, floor = flow.outcome(session.state), flow.outcome(followup.floor)
+    if reached is None or floor is None:
+        return session, reply
+    if SEVERITY_RANK[reached.red_flag] >= SEVERITY_RANK[floor.red_flag]:
+        return session, reply
+    session = session.model_copy(update={"state": floor.id})
+    return session, replace(reply, messages=(texts.outcome_message(flow, floor, session),))
 
 
 def takes(flow: Flow, session: Session | None, event: Event) -> bool:
@@ -170,8 +187,11 @@ def _signs_answer(
     if not checkins.rechecks(option_id):
         session = _at_stage(session, "progress")
         return session, Reply(prompt=_prompt(flow, checkins.progress.id))
-    # The warning signs again, from the top, as a new check of the same episode.
-    followup = _followup(session).model_copy(update={"stage": None})
+    # The warning signs again, from the top, as a new check of the same episode; whatever
+    # they find, the person reported a sign, so the outcome is at least recheck_outcome.
+    followup = _followup(session).model_copy(
+        update={"stage": None, "floor": checkins.recheck_outcome}
+    )
     fresh = Session(
         flow_id=flow.id,
         flow_version=flow.version,

@@ -32,6 +32,7 @@ class Followup(BaseModel):
     stage: Literal["offer", "signs", "progress"] | None = None
     first_check_at: datetime
     history: tuple[CheckinRecord, ...] = ()
+    floor: str | None = None  # the least outcome of a recheck after a reported sign
 
 
 class Session(BaseModel):

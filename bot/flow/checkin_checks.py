@@ -84,6 +84,7 @@ def _check_references(flow: Flow, error: Callable[..., None]) -> None:
         error((*root, "recheck"), f"'{checkins.recheck}' is not a warning-sign question", hint)
     targets = [
         ((*root, "still_there_outcome"), checkins.still_there_outcome),
+        ((*root, "recheck_outcome"), checkins.recheck_outcome),
         *(
             ((*root, "progress", "options", i, "outcome"), o.outcome)
             for i, o in enumerate(checkins.progress.options)

@@ -124,6 +124,9 @@ class Checkins(_Frozen):
     progress: ProgressQuestion
     still_there_days: Annotated[int, Field(ge=1, le=60)]
     still_there_outcome: Id
+    # A sign reported at a check-in that the warning-sign questions then do not name still
+    # leads at least here: the person said something new appeared.
+    recheck_outcome: Id
 
     @cached_property
     def _questions(self) -> dict[str, Question]:
