@@ -109,9 +109,17 @@ def _check(flow: Flow, scenario: Scenario, result: Result) -> None:
 
 
 def triage_gap(flow: Flow, result: Result) -> int:
-    """How many tiers more urgent (+) or less urgent (-) the outcome was than expected."""
-    got = flow.outcome(result.outcome or "")
-    expected = flow.outcome(result.scenario.expect)
+    """How many tiers more urgent (+) or less urgent (-) the outcome was than expected; of
+    a story's two outcomes (the check and its check-in), an under-triage counts first."""
+    gaps = [_gap(flow, result.outcome, result.scenario.expect)]
+    story = result.scenario.checkin
+    if story is not None:
+        gaps.append(_gap(flow, result.checkin, story.expect))
+    return min(gaps) if min(gaps) < 0 else max(gaps)
+
+
+def _gap(flow: Flow, got_id: str | None, expected_id: str) -> int:
+    got, expected = flow.outcome(got_id or ""), flow.outcome(expected_id)
     if got is None or expected is None:
         return 0
     return SEVERITY_RANK[got.red_flag] - SEVERITY_RANK[expected.red_flag]
