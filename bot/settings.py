@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_ttl_days: int = Field(default=30, ge=1, le=3650)
+    watch_flows: bool = True
+    flow_watch_debounce_ms: int = Field(default=1600, ge=10, le=60_000)
+    require_approval: bool = False
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

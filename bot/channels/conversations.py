@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.engine import Answer, Event, Reply, Session, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
+from bot.publish.publisher import Publisher
 from bot.settings import Settings
 from bot.store import LastPrompt, SessionStore, Tx, TxResult
+from bot.store.releases import Releases
 
 # Queues a reply for delivery inside the step's transaction (a channel's renderer).
 Deliver = Callable[[Reply, Tx], None]
@@ -38,14 +40,29 @@ class Conversations:
         self.flows = flows
         self.store = store
         self.default_flow = default_flow
+        self.publisher: Publisher | None = None  # set when flows are published live
 
     def flow_for(self, session: Session | None, requested: str | None = None) -> Flow:
         """The flow a step runs on: the requested one, else the session's, else the default."""
-        if requested in self.flows:
-            return self.flows[requested]
-        if session is not None and session.flow_id in self.flows:
-            return self.flows[session.flow_id]
-        return self.flows[self.default_flow]
+        flows = self.flows  # read once: a publish swaps the whole mapping between steps
+        if requested in flows:
+            return flows[requested]
+        if session is not None and session.flow_id in flows:
+            return flows[session.flow_id]
+        return flows[self.default_flow]
+
+    def swap_flow(self, flow: Flow) -> None:
+        """Serve ``flow`` from the next step on; a step in progress keeps the version it read."""
+        self.flows = {**self.flows, flow.id: flow}
+
+    def drop_flow(self, flow_id: str) -> None:
+        """Stop serving a flow; the default flow cannot go (ValueError)."""
+        if flow_id == self.default_flow:
+            raise ValueError(
+                f"DEFAULT_FLOW '{flow_id}' was refused by the publish gate and has no earlier"
+                " release to serve (see the warnings above)"
+            )
+        self.flows = {k: v for k, v in self.flows.items() if k != flow_id}
 
     def handle(
         self,
@@ -149,4 +166,16 @@ def build_conversations(settings: Settings) -> Conversations:
     store = SessionStore(
         settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
     )
-    return Conversations(flows, store, settings.default_flow)
+    conversations = Conversations(flows, store, settings.default_flow)
+    conversations.publisher = Publisher(
+        conversations,
+        Releases(store.engine),
+        settings.flows_dir,
+        require_approval=settings.require_approval,
+    )
+    try:
+        conversations.publisher.adopt_loaded()
+    except ValueError:
+        store.close()
+        raise
+    return conversations

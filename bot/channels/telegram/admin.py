@@ -1,0 +1,119 @@
+"""Admin commands on Telegram (/reload, /rollback) and the publish reports admins get.
+
+Admins are the numeric Telegram user ids in ``ADMIN_IDS``; anyone else sending an admin
+command gets the normal unknown-command reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
+
+from bot.channels.telegram import sending
+from bot.channels.telegram.handlers import TelegramHandlers
+from bot.publish.publisher import Published, Publisher
+from bot.publish.watcher import watch_flows
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 3800  # Telegram allows 4096 characters per message
+NOTHING_NEW = "Nothing to publish: every flow file is live as it is."
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+class AdminCommands:
+    """The admin side of the bot, bound to the person-facing handlers it falls back on."""
+
+    def __init__(self, handlers: TelegramHandlers, admin_ids: tuple[int, ...]):
+        self.handlers = handlers
+        self.conversations = handlers.conversations
+        self.admin_ids = frozenset(admin_ids)
+
+    @property
+    def publisher(self) -> Publisher:
+        assert self.conversations.publisher is not None
+        return self.conversations.publisher
+
+    def is_admin(self, update: Update) -> bool:
+        """Whether the update comes from an admin (by Telegram user id)."""
+        user = update.effective_user
+        return user is not None and user.id in self.admin_ids
+
+    def only_admins(self, handler: Handler) -> Handler:
+        """``handler`` for admins; the unknown-command reply for everyone else."""
+
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if self.is_admin(update) and self.conversations.publisher is not None:
+                await handler(update, context)
+            else:
+                await self.handlers.unknown_command(update, context)
+
+        return guarded
+
+    async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/reload: offer every changed flow file to the publish gate."""
+        results = await asyncio.to_thread(self.publisher.reload, "admin", again=True)
+        await self._answer(update, [r.describe() for r in results] or [NOTHING_NEW])
+        await self.tell_admins(results, except_id=update.effective_user.id)
+
+    async def rollback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/rollback [FLOW]: put the previous release of a flow back (default flow)."""
+        flow_id = context.args[0] if context.args else self.conversations.default_flow
+        result = await asyncio.to_thread(self.publisher.rollback, flow_id, "admin")
+        await self._answer(update, [("Rolled back: " if result.live else "") + result.describe()])
+        if result.live:
+            await self.tell_admins([result], except_id=update.effective_user.id)
+
+    async def tell_admins(self, results: list[Published], *, except_id: int | None = None) -> None:
+        """Send each admin what was published or refused (through the outbox)."""
+        texts = [r.describe() for r in results]
+        if not texts:
+            return
+        for admin in self.admin_ids - {except_id}:
+            await self._queue(f"telegram:{admin}", admin, texts, None)
+
+    async def on_files_changed(self) -> None:
+        """The watcher noticed edits: publish what passes, report to the admins."""
+        results = await asyncio.to_thread(self.publisher.reload, "watcher")
+        await self.tell_admins(results)
+
+    async def _answer(self, update: Update, texts: list[str]) -> None:
+        chat_id = update.effective_chat.id
+        await self._queue(f"telegram:{chat_id}", chat_id, texts, update.update_id)
+
+    async def _queue(
+        self, person: str, chat_id: int, texts: list[str], update_id: int | None
+    ) -> None:
+        def deliver(tx) -> None:
+            for text in texts:
+                body = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "\n…"
+                tx.send(sending.message(chat_id, body, html=False))
+
+        await asyncio.to_thread(self.conversations.respond, person, deliver, update_id=update_id)
+
+
+def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: Settings) -> None:
+    """Register the admin commands (before the unknown-command handler) and the watcher."""
+    admin = app.bot_data["admin"] = AdminCommands(handlers, settings.admin_ids)
+    message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    for name in ("reload", "rollback"):
+        callback = admin.only_admins(getattr(admin, name))
+        app.add_handler(CommandHandler(name, callback, filters=message))
+    publisher = handlers.conversations.publisher
+    if settings.watch_flows and publisher is not None:
+        app.bot_data.setdefault("background", []).append(
+            (
+                "flow watcher",
+                lambda: watch_flows(
+                    publisher.flows_dir,
+                    admin.on_files_changed,
+                    debounce_ms=settings.flow_watch_debounce_ms,
+                ),
+            )
+        )
