@@ -27,6 +27,8 @@ class Typed:
 
 log = logging.getLogger(__name__)
 
+KEEP_EARLIER_VERSIONS = 16  # replaced versions kept to tell people what changed
+
 
 class Conversations:
     """Flows plus the session store: one call per person's action."""
@@ -41,6 +43,7 @@ class Conversations:
         self.store = store
         self.default_flow = default_flow
         self.publisher: Publisher | None = None  # set when flows are published live
+        self._earlier: dict[tuple[str, str], Flow] = {}  # versions replaced while running
 
     def flow_for(self, session: Session | None, requested: str | None = None) -> Flow:
         """The flow a step runs on: the requested one, else the session's, else the default."""
@@ -53,7 +56,18 @@ class Conversations:
 
     def swap_flow(self, flow: Flow) -> None:
         """Serve ``flow`` from the next step on; a step in progress keeps the version it read."""
+        replaced = self.flows.get(flow.id)
+        if replaced is not None:
+            if len(self._earlier) >= KEEP_EARLIER_VERSIONS:
+                self._earlier.pop(next(iter(self._earlier)))
+            self._earlier[(replaced.id, replaced.version)] = replaced
         self.flows = {**self.flows, flow.id: flow}
+
+    def earlier(self, session: Session | None) -> Flow | None:
+        """The version a session was on, if this process served it before a publish."""
+        if session is None:
+            return None
+        return self._earlier.get((session.flow_id, session.flow_version))
 
     def drop_flow(self, flow_id: str) -> None:
         """Stop serving a flow; the default flow cannot go (ValueError)."""
@@ -84,7 +98,8 @@ class Conversations:
         moment = now or datetime.now(UTC)
 
         def stepper(session: Session | None, tx: Tx) -> tuple[Session | None, Reply]:
-            new, reply = step(self.flow_for(session, flow_id), session, event, moment)
+            flow = self.flow_for(session, flow_id)
+            new, reply = step(flow, session, event, moment, previous=self.earlier(session))
             answered = reply.answered if typed is not None and _typed_answer(event) else None
             if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
                 again = Reply(prompt=answered.prompt)

@@ -9,6 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.flow import SEVERITY_RANK
 
 
+class Migration(BaseModel):
+    """One move of a session to another version of its flow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    from_version: str
+    to_version: str
+    at: datetime
+    changed: tuple[str, ...] = ()  # answered questions whose answers could not be kept as they were
+
+
 class Session(BaseModel):
     """Everything the bot keeps about one conversation: answers, never message text."""
 
@@ -26,6 +37,7 @@ class Session(BaseModel):
     pending: str | None = None  # an option read back from typed text, awaiting confirmation
     started_at: datetime
     updated_at: datetime
+    migrations: tuple[Migration, ...] = ()  # each version change it went through
 
     @property
     def worst_red_flag(self) -> str | None:

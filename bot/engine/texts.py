@@ -168,3 +168,12 @@ def summary_message(flow: Flow, session: Session) -> Message:
     return Message(
         text="\n\n".join(p.strip() for p in parts), title=f"Summary: {flow.title}", tone="summary"
     )
+
+
+def flow_updated(changed: int) -> str:
+    """One line for a person whose answered questions changed in a new version of the check."""
+    which = "a question you answered" if changed == 1 else f"{changed} questions you answered"
+    return (
+        f"This check was updated since your last answer and {which} changed: your other"
+        " answers are kept, and I ask again where needed."
+    )

@@ -9,8 +9,8 @@ import pytest
 
 from bot.channels.conversations import Conversations, build_conversations
 from bot.engine import Answer, Start
-from bot.settings import load_settings
 from bot.flow import load_flow
+from bot.settings import load_settings
 from bot.store import SessionStore
 from bot.store.releases import Releases
 
@@ -115,8 +115,10 @@ def test_rollback_puts_the_previous_release_back_and_survives_a_restart(tmp_path
     assert [r.version for r in history] == [first, published.version, first]
     assert history[1].withdrawn_at is not None
     assert not bot.publisher.rollback("nostril_twitch", "admin").live  # nothing earlier
-    assert bot.publisher.reload("watcher")[0].problems[-1].endswith(
-        "was rolled back; change the file to publish again"
+    assert (
+        bot.publisher.reload("watcher")[0]
+        .problems[-1]
+        .endswith("was rolled back; change the file to publish again")
     )
     bot.store.close()
     again = open_bot(tmp_path)  # the file still holds the withdrawn version

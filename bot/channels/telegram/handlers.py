@@ -115,7 +115,11 @@ class TelegramHandlers:
         if (
             update.effective_chat.type != "private"
             or parsed is None
-            or (isinstance(parsed, callback_data.AnswerButton) and not self._known(parsed))
+            or (
+                isinstance(parsed, callback_data.AnswerButton)
+                and not self._known(parsed)
+                and not await self._outdated(update, parsed)
+            )
         ):
             log.warning(
                 "rejected callback data %r in update %s", str(query.data)[:80], update.update_id
@@ -144,6 +148,19 @@ class TelegramHandlers:
             return button.option_id in RESUME_CHOICES
         question = flow.question(button.question_id)
         return question is not None and question.option(button.option_id) is not None
+
+    async def _outdated(self, update: Update, button: callback_data.AnswerButton) -> bool:
+        """A button of a question an update of the flow removed, pressed by someone still on
+        the old version: the engine moves them on (and asks their current question)."""
+        flow = self.conversations.flows.get(button.flow_id)
+        if flow is None:
+            return False
+        session = await self._blocking(self.conversations.store.load, person_of(update))
+        return (
+            session is not None
+            and session.flow_id == flow.id
+            and session.flow_version != flow.version
+        )
 
     async def _blocking(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a store call: in place on an embedded database, else in a worker thread.
