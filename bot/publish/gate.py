@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.flow import Flow, check_flow_text, read_flow_text
-from bot.publish.diff import diff_flows
+from bot.publish.diff import FlowDiff, diff_flows
 from bot.scenarios.model import ScenarioFile
 from bot.scenarios.runner import run_scenario
 
@@ -41,6 +41,7 @@ class Verdict:
     flow: Flow | None
     problems: list[str] = field(default_factory=list)
     stories: int = 0
+    summary: str = ""  # the outcome diff against the live version, in one line
 
     @property
     def passed(self) -> bool:
@@ -69,19 +70,39 @@ def candidate_from_release(source: str, content: str, scenarios: str | None) -> 
 
 
 def judge(
-    candidate: Candidate, *, approval_required: bool, approved: Approved, stories: bool = True
+    candidate: Candidate,
+    live: Callable[[str], Flow | None],
+    *,
+    approval_required: bool,
+    approved: Approved,
+    stories: bool = True,
 ) -> Verdict:
-    """Run the gate on a candidate (without its patient stories when ``stories`` is False)."""
+    """Run the gate on a candidate against the version that serves now (``live`` by flow id).
+
+    Advice that becomes less urgent on any answer path needs a sign-off, whatever
+    ``approval_required`` says. Without ``stories`` the patient stories are not run."""
     flow, errors = check_flow_text(candidate.content, candidate.source)
     if flow is None:
         return Verdict(candidate, None, [str(e) for e in errors])
     problems, count = _stories(flow, candidate) if stories else ([], 0)
-    if approval_required and not approved(flow.id, flow.version):
+    current = live(flow.id)
+    diff = diff_flows(current, flow) if current and current.version != flow.version else None
+    signed = approved(flow.id, flow.version)
+    how = f"python -m bot approve {candidate.source} --by NAME"
+    if diff is not None and diff.less_urgent and not signed:
+        paths = sum(c.paths for c in diff.less_urgent)
+        first = diff.less_urgent[0]
+        problems.append(
+            f"{candidate.source}: {paths:,} answer paths would get LESS URGENT advice (e.g."
+            f" {first.old} -> {first.new}: {' -> '.join(first.example)}); a clinician must"
+            f" review `python -m bot diff` and sign off: {how} --accept-less-urgent"
+        )
+    elif approval_required and not signed:
         problems.append(
             f"{candidate.source}: version {flow.version} of flow '{flow.id}' has no approval"
-            f" (REQUIRE_APPROVAL is on): run python -m bot approve {candidate.source} --by NAME"
+            f" (REQUIRE_APPROVAL is on): run {how}"
         )
-    return Verdict(candidate, flow, problems, count)
+    return Verdict(candidate, flow, problems, count, summarize(current, flow, diff))
 
 
 def _stories(flow: Flow, candidate: Candidate) -> tuple[list[str], int]:
@@ -107,11 +128,16 @@ def _stories(flow: Flow, candidate: Candidate) -> tuple[list[str], int]:
 
 def diff_summary(live: Flow | None, new: Flow) -> str:
     """One line: how the new version changes the advice against the live one."""
+    diff = diff_flows(live, new) if live is not None and live.version != new.version else None
+    return summarize(live, new, diff)
+
+
+def summarize(live: Flow | None, new: Flow, diff: FlowDiff | None) -> str:
+    """The one-line summary of an outcome diff (``diff`` of ``live`` against ``new``)."""
     if live is None:
         return "first published version"
-    if live.version == new.version:
+    if diff is None:
         return "same content as the live version"
-    diff = diff_flows(live, new)
     changed = sum(c.paths for c in diff.changes)
     less = sum(c.paths for c in diff.less_urgent)
     parts = [

@@ -15,7 +15,6 @@ from bot.publish.gate import (
     Candidate,
     Verdict,
     candidate_from_release,
-    diff_summary,
     judge,
     read_candidate,
 )
@@ -147,14 +146,17 @@ class Publisher:
         stories: bool = True,
     ) -> Published | None:
         """Gate a candidate and publish it; None when that very version already serves."""
+        serving_of = current or self.live.flows.get
         verdict = judge(
             candidate,
+            serving_of,
             approval_required=self.require_approval,
-            approved=lambda fid, ver: self.releases.approval(fid, ver) is not None,
+            # A rollback restores a version that passed the gate of its time.
+            approved=lambda fid, ver: rollback or self.releases.approval(fid, ver) is not None,
             stories=stories,
         )
         flow = verdict.flow
-        serving = (current or self.live.flows.get)(flow.id) if flow is not None else None
+        serving = serving_of(flow.id) if flow is not None else None
         if flow is not None and serving is not None and serving.version == flow.version:
             self._refused.pop(candidate.source, None)
             if quiet_if_live:
@@ -171,7 +173,7 @@ class Publisher:
             log.warning("%s", result.describe().replace("\n", " | "))
             return result
         assert flow is not None
-        summary = diff_summary(serving, flow)
+        summary = verdict.summary
         if not stories:
             summary += " (patient stories not run on a first start)"
         self.releases.record(
