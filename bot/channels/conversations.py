@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.audit import PREVIEW_PREFIX, record_step
 from bot.engine import Answer, Event, Reply, Session, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
 from bot.publish.publisher import Publisher
@@ -111,6 +112,8 @@ class Conversations:
                 tx.erase()  # the flow's outcome keeps nothing (consent declined)
             if deliver is not None:
                 deliver(reply, tx)
+            if not person.startswith(PREVIEW_PREFIX):
+                record_step(flow, session, new, event, reply, moment, tx)
             return new, reply
 
         return self.store.transact(person, stepper, update_id=update_id)

@@ -1,10 +1,12 @@
-"""``python -m bot releases`` and ``python -m bot approve FLOW --by NAME``."""
+"""``python -m bot releases``, ``approve FLOW --by NAME`` and ``stats``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from bot.flow import FlowLoadError, check_flow_text, load_flow
+from bot.audit.stats import advice_report, stats_report
+from bot.flow import FlowLoadError, check_flow_text, check_flows, load_flow
 from bot.publish.diff_report import show_diff
 from bot.publish.gate import diff_summary
 from bot.settings import Settings
@@ -62,4 +64,18 @@ def approve(settings: Settings, name: str, by: str, accept_less_urgent: bool) ->
     finally:
         store.close()
     print(f"approved flow '{flow.id}' version {flow.version} by {by}")
+    return 0
+
+
+def stats(settings: Settings, since: datetime | None, version: str | None) -> int:
+    """Print the anonymous statistics (or one version's advice per set of answers)."""
+    store = SessionStore(settings.database_url)
+    try:
+        if version is not None:
+            print(advice_report(store.engine, version, since))
+        else:
+            flows, _ = check_flows(settings.flows_dir)
+            print(stats_report(store.engine, since, flows))
+    finally:
+        store.close()
     return 0

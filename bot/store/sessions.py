@@ -75,6 +75,11 @@ class Tx:
             self.send(last.payload, last.question_id)
         return True
 
+    def execute(self, statement: str, params: tuple[Any, ...]) -> None:
+        """One more statement in this transaction (``?`` placeholders; datetimes stamped)."""
+        stamped = tuple(self._dialect.stamp(p) if isinstance(p, datetime) else p for p in params)
+        self._cursor.execute(self._dialect.sql(statement), stamped)
+
     def erase(self) -> bool:
         """Delete the session, undelivered messages and last question; True if a session was."""
         self._cursor.execute(self._dialect.sql(_ERASE), (self.person,))

@@ -1,4 +1,4 @@
-"""Admin commands on Telegram (/reload, /rollback) and the publish reports admins get.
+"""Admin commands on Telegram (/reload, /rollback, /stats) and the publish reports admins get.
 
 Admins are the numeric Telegram user ids in ``ADMIN_IDS``; anyone else sending an admin
 command gets the normal unknown-command reply.
@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
+from bot.audit.stats import stats_report
 from bot.channels.telegram import sending
 from bot.channels.telegram.handlers import TelegramHandlers
 from bot.publish.publisher import Published, Publisher
@@ -70,6 +71,12 @@ class AdminCommands:
         if result.live:
             await self.tell_admins([result], except_id=update.effective_user.id)
 
+    async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/stats: the anonymous statistics of every check."""
+        engine, flows = self.conversations.store.engine, self.conversations.flows
+        report = await asyncio.to_thread(stats_report, engine, None, flows)
+        await self._answer(update, [report])
+
     async def tell_admins(self, results: list[Published], *, except_id: int | None = None) -> None:
         """Send each admin what was published or refused (through the outbox)."""
         texts = [r.describe() for r in results]
@@ -102,7 +109,7 @@ def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: S
     """Register the admin commands (before the unknown-command handler) and the watcher."""
     admin = app.bot_data["admin"] = AdminCommands(handlers, settings.admin_ids)
     message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-    for name in ("reload", "rollback"):
+    for name in ("reload", "rollback", "stats"):
         callback = admin.only_admins(getattr(admin, name))
         app.add_handler(CommandHandler(name, callback, filters=message))
     publisher = handlers.conversations.publisher
