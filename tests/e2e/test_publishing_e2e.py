@@ -37,6 +37,7 @@ def flows(tmp_path: Path) -> Path:
     (folder / "tests").mkdir(parents=True)
     shutil.copy(ROOT / "flows" / "nostril_twitch.yaml", folder)
     (folder / "tests" / "nostril_twitch.yaml").write_text(STORIES)
+    shutil.copy(Path(__file__).parent / "second_flow.yaml", folder / "second_check.yaml")
     return folder
 
 
@@ -120,7 +121,10 @@ def test_an_edit_removing_the_current_question_reaches_a_person_halfway_then_a_r
     emulator.user_sends_text(ADMIN, "/rollback")
     rolled = emulator.wait_for_text(ADMIN, "Rolled back", WAIT)
     assert f"version {first}" in rolled["text"]
-    rows = bot.query("SELECT version, withdrawn_at FROM flow_releases ORDER BY id")
+    rows = bot.query(
+        "SELECT version, withdrawn_at FROM flow_releases WHERE flow_id = :f ORDER BY id",
+        f="nostril_twitch",
+    )
     assert [r[0] for r in rows] == [first, session["flow_version"], first]
     assert rows[1][1] is not None
     # The person goes on, now on the restored version (which asks about drooping again).
@@ -147,4 +151,21 @@ def test_a_broken_file_reaches_the_admin_while_people_keep_being_served(
     emulator.wait_for_text(ADMIN, "published flow 'nostril_twitch'", WAIT)
     emulator.user_sends_text(ADMIN, "/reload")
     emulator.wait_for_text(ADMIN, "Nothing to publish", WAIT)
+
+    # A deep link to another flow mid-check asks before dropping the check.
+    emulator.user_sends_text(PERSON, "/start second_check")
+    asked = emulator.wait_for_text(PERSON, "You are in the middle of", WAIT)
+    assert "Start “Second check” instead?" in asked["text"]
+    emulator.user_presses_button(PERSON, "Keep my check")
+    emulator.wait_for_text(PERSON, "Your answers so far", WAIT)
+    assert bot.session(PERSON)["answers"]["drooping"] == "no"
+    emulator.user_sends_text(PERSON, "/start second_check")
+    emulator.wait_for(
+        lambda: len([m for m in emulator.messages(PERSON) if "in the middle of" in m["text"]]) == 2,
+        WAIT,
+        "the second switch question",
+    )
+    emulator.user_presses_button(PERSON, "Start “Second check”")
+    emulator.wait_for_text(PERSON, "A short second check", WAIT)
+    assert bot.session(PERSON)["flow_id"] == "second_check"
     bot.wait_settled()

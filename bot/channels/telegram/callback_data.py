@@ -2,6 +2,7 @@
 
 a:<flow>:<question>:<option>   an answer (question "_resume" for Continue/Start over)
 c:summary | c:restart          buttons under a finished check
+s:<flow> | c:keep              a deep link to another flow mid-check: switch, or keep the check
 f:yes | f:no                   the /forget confirmation
 """
 
@@ -15,7 +16,8 @@ from bot.engine import RESUME_QUESTION
 MAX_BYTES = 64
 _ID = r"[a-z][a-z0-9_]{0,31}"
 _ANSWER = re.compile(rf"a:({_ID}):({_ID}|{RESUME_QUESTION}):({_ID})")
-_COMMANDS = {"c:summary", "c:restart", "f:yes", "f:no"}
+_COMMANDS = {"c:summary", "c:restart", "c:keep", "f:yes", "f:no"}
+_SWITCH = re.compile(rf"s:({_ID})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,13 @@ class AnswerButton:
     option_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class SwitchButton:
+    """Drop the check in progress and start another flow."""
+
+    flow_id: str
+
+
 def answer_data(flow_id: str, question_id: str, option_id: str) -> str:
     """Callback data for an answer button."""
     data = f"a:{flow_id}:{question_id}:{option_id}"
@@ -35,11 +44,14 @@ def answer_data(flow_id: str, question_id: str, option_id: str) -> str:
     return data
 
 
-def parse(data: object) -> AnswerButton | str | None:
+def parse(data: object) -> AnswerButton | SwitchButton | str | None:
     """An AnswerButton, a command string ('c:summary', 'f:yes', ...), or None if malformed."""
     if not isinstance(data, str) or len(data.encode("utf-8", "replace")) > MAX_BYTES:
         return None
     if data in _COMMANDS:
         return data
+    switch = _SWITCH.fullmatch(data)
+    if switch:
+        return SwitchButton(switch.group(1))
     match = _ANSWER.fullmatch(data)
     return AnswerButton(*match.groups()) if match else None

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.channels.conversations import Conversations, Typed
 from bot.channels.telegram import callback_data, sending
-from bot.channels.telegram.render import forget_keyboard
+from bot.channels.telegram.render import forget_keyboard, switch_keyboard
 from bot.channels.telegram.sending import ReplyTo
 from bot.channels.telegram.texts import (
     FORGET_CONFIRM,
@@ -27,6 +27,7 @@ from bot.channels.telegram.texts import (
     KEPT,
     NOTHING_STORED,
     PRIVATE_ONLY,
+    SWITCH_FLOW,
     UNKNOWN_COMMAND,
     USE_BUTTONS,
 )
@@ -61,7 +62,20 @@ class TelegramHandlers:
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, optionally with a deep-link payload naming a flow."""
         payload = context.args[0] if context.args else None
-        flow_id = payload if payload in self.conversations.flows else None
+        flows = self.conversations.flows
+        flow_id = payload if payload in flows else None
+        if flow_id is not None:
+            session = await self._blocking(self.conversations.store.load, person_of(update))
+            if session and not session.ended and session.answers and session.flow_id != flow_id:
+                current = flows[session.flow_id].title if session.flow_id in flows else "a check"
+                other = flows[flow_id].title
+                text = SWITCH_FLOW.format(current=current, other=other)
+                chat_id = update.effective_chat.id
+                keyboard = switch_keyboard(flow_id, other)
+                await self._respond(
+                    update, lambda tx: tx.send(sending.message(chat_id, text, keyboard, html=False))
+                )
+                return
         await self._run(update, Start(), flow_id=flow_id)
 
     async def back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,6 +130,10 @@ class TelegramHandlers:
             update.effective_chat.type != "private"
             or parsed is None
             or (
+                isinstance(parsed, callback_data.SwitchButton)
+                and parsed.flow_id not in self.conversations.flows
+            )
+            or (
                 isinstance(parsed, callback_data.AnswerButton)
                 and not self._known(parsed)
                 and not await self._outdated(update, parsed)
@@ -130,6 +148,10 @@ class TelegramHandlers:
             await self._forget_answer(update, parsed == "f:yes")
         elif parsed == "c:summary":
             await self._run(update, ShowSummary())
+        elif isinstance(parsed, callback_data.SwitchButton):
+            await self._run(update, Restart(), flow_id=parsed.flow_id)
+        elif parsed == "c:keep":
+            await self._run(update, Start())
         elif parsed == "c:restart":
             # Start, not Restart: an old outcome's button must not wipe a check in progress
             # (Start begins anew after an outcome, and offers Continue / Start over otherwise).
