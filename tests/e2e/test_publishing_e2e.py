@@ -99,6 +99,18 @@ def test_an_edit_removing_the_current_question_reaches_a_person_halfway_then_a_r
     path.write_text(text)
     refused = emulator.wait_for_text(ADMIN, "NOT published", WAIT)
     assert "LESS URGENT" in refused["text"]
+    # The admin tries the refused version in Telegram, apart from their real session.
+    emulator.user_sends_text(ADMIN, "/preview nostril_twitch")
+    emulator.wait_for_text(ADMIN, "not published", WAIT)
+    wait_question(emulator, ADMIN, "consent")
+    for label, then in (("Yes", "emergency_signs"), ("No", "face_weakness"), ("No", "eye_closing")):
+        emulator.user_presses_button(ADMIN, label)
+        wait_question(emulator, ADMIN, then)  # no drooping question in this version
+    assert bot.session(ADMIN) is None
+    emulator.user_sends_text(ADMIN, "/preview off")
+    emulator.wait_for_text(ADMIN, "Preview ended", WAIT)
+    started = bot.query("SELECT count(*) FROM check_events WHERE kind = 'started'")
+    assert started == [(1,)]  # the person's check only: previews are not counted
     Releases(create_engine(bot.database_url)).approve(
         "nostril_twitch", check_flow_text(text, "x")[0].version, "Dr A", ""
     )

@@ -1,4 +1,5 @@
-"""Admin commands on Telegram (/reload, /rollback, /stats) and the publish reports admins get.
+"""Admin commands on Telegram (/reload, /rollback, /stats, /preview) and the publish
+reports admins get.
 
 Admins are the numeric Telegram user ids in ``ADMIN_IDS``; anyone else sending an admin
 command gets the normal unknown-command reply.
@@ -11,11 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler, filters
 
 from bot.audit.stats import stats_report
 from bot.channels.telegram import sending
 from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.preview import Previews
 from bot.publish.publisher import Published, Publisher
 from bot.publish.watcher import watch_flows
 from bot.settings import Settings
@@ -109,6 +111,9 @@ def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: S
     """Register the admin commands (before the unknown-command handler) and the watcher."""
     admin = app.bot_data["admin"] = AdminCommands(handlers, settings.admin_ids)
     message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    previews = Previews(handlers, settings.flows_dir)
+    app.add_handler(TypeHandler(Update, previews.route), group=-1)  # before everything else
+    app.add_handler(CommandHandler("preview", admin.only_admins(previews.command), message))
     for name in ("reload", "rollback", "stats"):
         callback = admin.only_admins(getattr(admin, name))
         app.add_handler(CommandHandler(name, callback, filters=message))

@@ -56,8 +56,14 @@ def person_of(update: Update) -> str | None:
 class TelegramHandlers:
     """Handlers bound to one Conversations service."""
 
-    def __init__(self, conversations: Conversations):
+    def __init__(self, conversations: Conversations, person_prefix: str = ""):
         self.conversations = conversations
+        self.person_prefix = person_prefix  # "preview:" keeps an admin's preview apart
+
+    def person(self, update: Update) -> str | None:
+        """The store key these handlers use for the person behind an update."""
+        person = person_of(update)
+        return None if person is None else self.person_prefix + person
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, optionally with a deep-link payload naming a flow."""
@@ -65,7 +71,7 @@ class TelegramHandlers:
         flows = self.conversations.flows
         flow_id = payload if payload in flows else None
         if flow_id is not None:
-            session = await self._blocking(self.conversations.store.load, person_of(update))
+            session = await self._blocking(self.conversations.store.load, self.person(update))
             if session and not session.ended and session.answers and session.flow_id != flow_id:
                 current = flows[session.flow_id].title if session.flow_id in flows else "a check"
                 other = flows[flow_id].title
@@ -177,7 +183,7 @@ class TelegramHandlers:
         flow = self.conversations.flows.get(button.flow_id)
         if flow is None:
             return False
-        session = await self._blocking(self.conversations.store.load, person_of(update))
+        session = await self._blocking(self.conversations.store.load, self.person(update))
         return (
             session is not None
             and session.flow_id == flow.id
@@ -196,7 +202,7 @@ class TelegramHandlers:
 
     async def _respond(self, update: Update, deliver: Callable[[Tx], None]) -> None:
         """Queue messages that change no session."""
-        person = person_of(update) or "telegram:-"
+        person = self.person(update) or "telegram:-"
         result = await self._blocking(
             self.conversations.respond, person, deliver, update_id=update.update_id
         )
@@ -222,7 +228,7 @@ class TelegramHandlers:
             return
         result = await self._blocking(
             self.conversations.forget,
-            person_of(update),
+            self.person(update),
             update_id=update.update_id,
             deliver=lambda tx, erased: confirm(tx, FORGOTTEN if erased else NOTHING_STORED),
         )
@@ -246,7 +252,7 @@ class TelegramHandlers:
         )
         result = await self._blocking(
             self.conversations.handle,
-            person_of(update),
+            self.person(update),
             event,
             update_id=update.update_id,
             flow_id=flow_id,
