@@ -71,6 +71,7 @@ class Publisher:
         self.require_approval = require_approval
         self._lock = threading.Lock()  # the watcher and /reload may publish at once
         self._refused: dict[str, str] = {}  # source -> content last refused (reported once)
+        self.startup: list[Published] = []  # what adopt_loaded did, for the admins
 
     def adopt_loaded(self) -> list[Published]:
         """At start-up: gate the flow files against their last release; a refused file is
@@ -91,6 +92,7 @@ class Publisher:
                 results.append(result)
                 if not result.live and result.flow_id in self.live.flows:
                     self._fall_back(result.flow_id)
+        self.startup = results
         return results
 
     def reload(self, by: str, *, again: bool = False) -> list[Published]:

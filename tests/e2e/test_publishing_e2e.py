@@ -142,6 +142,21 @@ def test_an_edit_removing_the_current_question_reaches_a_person_halfway_then_a_r
     # The person goes on, now on the restored version (which asks about drooping again).
     emulator.user_presses_button(PERSON, "No")
     wait_question(emulator, PERSON, "drooping")
+    # A restart does not bring the rolled-back version back; the admins hear why.
+    bot.wait_settled()
+    bot.terminate()
+    notices = len([m for m in emulator.messages(ADMIN) if "was rolled back" in m["text"]])
+    bot.start()
+    emulator.wait_for(
+        lambda: (
+            len([m for m in emulator.messages(ADMIN) if "was rolled back" in m["text"]]) > notices
+        ),
+        WAIT,
+        "the start-up report",
+    )
+    emulator.user_presses_button(PERSON, "No")
+    wait_question(emulator, PERSON, "eye_closing")
+    assert bot.session(PERSON)["flow_version"] == first
 
 
 def test_a_broken_file_reaches_the_admin_while_people_keep_being_served(

@@ -87,6 +87,14 @@ class AdminCommands:
         for admin in self.admin_ids - {except_id}:
             await self._queue(f"telegram:{admin}", admin, texts, None)
 
+    async def run(self, publisher: Publisher, debounce_ms: int | None) -> None:
+        """Tell the admins what start-up refused, then watch the flow files (until cancelled;
+        with ``debounce_ms`` None, only /reload publishes)."""
+        await self.tell_admins([r for r in publisher.startup if not r.live])
+        if debounce_ms is None:
+            await asyncio.Event().wait()
+        await watch_flows(publisher.flows_dir, self.on_files_changed, debounce_ms=debounce_ms)
+
     async def on_files_changed(self) -> None:
         """The watcher noticed edits: publish what passes, report to the admins."""
         results = await asyncio.to_thread(self.publisher.reload, "watcher")
@@ -118,14 +126,8 @@ def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: S
         callback = admin.only_admins(getattr(admin, name))
         app.add_handler(CommandHandler(name, callback, filters=message))
     publisher = handlers.conversations.publisher
-    if settings.watch_flows and publisher is not None:
+    if publisher is not None:
+        watch = settings.flow_watch_debounce_ms if settings.watch_flows else None
         app.bot_data.setdefault("background", []).append(
-            (
-                "flow watcher",
-                lambda: watch_flows(
-                    publisher.flows_dir,
-                    admin.on_files_changed,
-                    debounce_ms=settings.flow_watch_debounce_ms,
-                ),
-            )
+            ("flow publishing", lambda: admin.run(publisher, watch))
         )
