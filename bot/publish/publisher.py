@@ -189,7 +189,9 @@ class Publisher:
         )
         self.live.swap_flow(flow)
         self._refused.pop(candidate.source, None)
-        log.info("published flow %s version %s (%s): %s", flow.id, flow.version, by, summary)
+        # At start-up the bot may still fail to start, which must then be the only line.
+        level = logging.DEBUG if by == "startup" else logging.INFO
+        log.log(level, "published flow %s version %s (%s): %s", flow.id, flow.version, by, summary)
         return Published(candidate.source, flow.id, flow.version, True, summary)
 
     def _refusal(self, verdict: Verdict) -> Published:

@@ -90,6 +90,8 @@ class AdminCommands:
     async def run(self, publisher: Publisher, debounce_ms: int | None) -> None:
         """Tell the admins what start-up refused, then watch the flow files (until cancelled;
         with ``debounce_ms`` None, only /reload publishes)."""
+        for result in publisher.startup:
+            log.info("start-up: %s", result.describe().replace("\n", " | "))
         await self.tell_admins([r for r in publisher.startup if not r.live])
         if debounce_ms is None:
             await asyncio.Event().wait()
