@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels import conversations as conversations_module
 from bot.channels.conversations import Conversations, build_conversations
 from bot.engine import Answer, Start
 from bot.flow import load_flow
@@ -157,3 +158,26 @@ def test_a_session_in_progress_continues_on_the_new_version(bot: Conversations, 
     bot.handle("p", Answer(option_id="no", question_id="emergency_signs"))
     session = bot.store.load("p")
     assert session.flow_version == result.version and session.answers["consent"] == "agree"
+
+
+def test_a_publish_landing_during_a_step_takes_effect_from_the_next_step(
+    bot: Conversations, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    old = bot.flows["nostril_twitch"]
+    edit(tmp_path / "flows", INTRO, "Hello! This check is for twitching")
+    new = load_flow(tmp_path / "flows" / "nostril_twitch.yaml")
+    real_step = conversations_module.step
+
+    def step_then_publish(flow, *args, **kwargs):
+        result = real_step(flow, *args, **kwargs)
+        bot.swap_flow(new)  # the publisher swaps while this step is still running
+        return result
+
+    bot.handle("p", Start())
+    monkeypatch.setattr(conversations_module, "step", step_then_publish)
+    bot.handle("p", Answer(option_id="agree", question_id="consent"))
+    monkeypatch.undo()
+    assert bot.store.load("p").flow_version == old.version  # finished on the version it read
+    bot.handle("p", Answer(option_id="no", question_id="emergency_signs"))
+    session = bot.store.load("p")
+    assert session.flow_version == new.version and session.state == "face_weakness"
