@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from bot.audit import PREVIEW_PREFIX, record_step
 from bot.engine import Answer, Event, Reply, Session, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
-from bot.publish.publisher import Publisher
+from bot.publish.publisher import Publisher, last_releases
 from bot.settings import Settings
 from bot.store import LastPrompt, SessionStore, Tx, TxResult
 from bot.store.releases import Releases
@@ -172,24 +172,29 @@ def _same(last: LastPrompt, reply: Reply) -> bool:
 def build_conversations(settings: Settings) -> Conversations:
     """Load the flows and open the store named by ``settings``.
 
-    A broken flow file is reported and left out, and the other flows serve; only a
-    default flow that cannot load stops start-up (FlowLoadError)."""
+    A broken flow file is reported and left out, and the other flows serve; a flow whose
+    file is broken but which was published before serves its last release. Only a default
+    flow that cannot load stops start-up (FlowLoadError)."""
     flows, errors = check_flows(settings.flows_dir)
-    if settings.default_flow not in flows:
+    store = SessionStore(
+        settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
+    )
+    releases = Releases(store.engine)
+    recovered = last_releases(releases, settings.flows_dir, exclude=set(flows))
+    if settings.default_flow not in flows and settings.default_flow not in recovered:
+        store.close()
         problem = f"DEFAULT_FLOW '{settings.default_flow}' could not be loaded"
         where = FlowError(str(settings.flows_dir), 1, 1, problem, "fix the errors listed")
         raise FlowLoadError([*errors, where] if flows else errors or [where])
     for error in errors:
         log.warning("flow not loaded: %s", str(error).replace("\n", " "))
-    store = SessionStore(
-        settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
-    )
-    conversations = Conversations(flows, store, settings.default_flow)
+    for flow in recovered.values():
+        log.warning(
+            "flow %s: its file has errors; serving its last release %s", flow.id, flow.version
+        )
+    conversations = Conversations({**recovered, **flows}, store, settings.default_flow)
     conversations.publisher = Publisher(
-        conversations,
-        Releases(store.engine),
-        settings.flows_dir,
-        require_approval=settings.require_approval,
+        conversations, releases, settings.flows_dir, require_approval=settings.require_approval
     )
     try:
         conversations.publisher.adopt_loaded()

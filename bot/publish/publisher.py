@@ -18,7 +18,7 @@ from bot.publish.gate import (
     judge,
     read_candidate,
 )
-from bot.store.releases import Releases
+from bot.store.releases import Release, Releases
 
 log = logging.getLogger(__name__)
 
@@ -220,3 +220,20 @@ class Publisher:
             return None
         flow, _ = check_flow_text(release.content, release.source)
         return flow
+
+
+def last_releases(releases: Releases, flows_dir: Path, exclude: set[str]) -> dict[str, Flow]:
+    """The last release of each flow not in ``exclude`` whose file is still in ``flows_dir``
+    (it failed to load): a broken file falls back to what was published."""
+    found: dict[str, Flow] = {}
+    newest: dict[str, Release] = {}
+    for release in releases.history():
+        if release.withdrawn_at is None:
+            newest[release.flow_id] = release
+    for flow_id, release in newest.items():
+        if flow_id in exclude or not (flows_dir / Path(release.source).name).is_file():
+            continue
+        flow, _ = check_flow_text(release.content, release.source)
+        if flow is not None:
+            found[flow_id] = flow
+    return found

@@ -181,3 +181,14 @@ def test_a_publish_landing_during_a_step_takes_effect_from_the_next_step(
     bot.handle("p", Answer(option_id="no", question_id="emergency_signs"))
     session = bot.store.load("p")
     assert session.flow_version == new.version and session.state == "face_weakness"
+
+
+def test_a_file_broken_while_the_bot_was_down_serves_its_last_release(tmp_path: Path):
+    open_bot(tmp_path).store.close()
+    shipped = load_flow(tmp_path / "flows" / "nostril_twitch.yaml").version
+    edit(tmp_path / "flows", "start: consent", "start: [consent")
+    bot = open_bot(tmp_path)
+    assert bot.flows["nostril_twitch"].version == shipped
+    [refused] = bot.publisher.startup
+    assert not refused.live and refused.problems[0].startswith(str(tmp_path / "flows"))
+    bot.store.close()
