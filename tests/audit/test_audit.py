@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -16,10 +14,8 @@ from bot.store.schema import check_events, outcome_records
 
 
 @pytest.fixture
-def bot(tmp_path: Path, flow: Flow):
-    conversations = Conversations(
-        {flow.id: flow}, SessionStore(f"sqlite:///{tmp_path}/a.db"), flow.id
-    )
+def bot(database_url: str, flow: Flow):
+    conversations = Conversations({flow.id: flow}, SessionStore(database_url), flow.id)
     yield conversations
     conversations.store.close()
 

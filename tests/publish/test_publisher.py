@@ -36,10 +36,10 @@ def make_dir(tmp_path: Path) -> Path:
     return flows
 
 
-def open_bot(tmp_path: Path, **overrides: object) -> Conversations:
+def open_bot(tmp_path: Path, url: str | None = None, **overrides: object) -> Conversations:
     settings = load_settings(
         flows_dir=make_dir(tmp_path) if not (tmp_path / "flows").exists() else tmp_path / "flows",
-        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        database_url=url or f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         **overrides,
     )
     return build_conversations(settings)
@@ -104,8 +104,10 @@ def test_a_failing_story_blocks_the_version(bot: Conversations, tmp_path: Path):
     assert bot.flows["nostril_twitch"] is live
 
 
-def test_rollback_puts_the_previous_release_back_and_survives_a_restart(tmp_path: Path):
-    bot = open_bot(tmp_path)
+def test_rollback_puts_the_previous_release_back_and_survives_a_restart(
+    tmp_path: Path, database_url: str
+):
+    bot = open_bot(tmp_path, database_url)
     first = bot.flows["nostril_twitch"].version
     edit(tmp_path / "flows", INTRO, "Hello! This check is for twitching")
     [published] = bot.publisher.reload("watcher")
@@ -122,7 +124,7 @@ def test_rollback_puts_the_previous_release_back_and_survives_a_restart(tmp_path
         .endswith("was rolled back; change the file to publish again")
     )
     bot.store.close()
-    again = open_bot(tmp_path)  # the file still holds the withdrawn version
+    again = open_bot(tmp_path, database_url)  # the file still holds the withdrawn version
     assert again.flows["nostril_twitch"].version == first
     again.store.close()
 
