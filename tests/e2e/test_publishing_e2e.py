@@ -178,6 +178,17 @@ def test_a_broken_file_reaches_the_admin_while_people_keep_being_served(
     emulator.wait_for_text(ADMIN, "published flow 'nostril_twitch'", WAIT)
     emulator.user_sends_text(ADMIN, "/reload")
     emulator.wait_for_text(ADMIN, "Nothing to publish", WAIT)
+    emulator.user_sends_text(ADMIN, "/stats")
+    stats = emulator.wait_for_text(ADMIN, "Checks (all time)", WAIT)
+    assert "started 1, finished 0" in stats["text"] and "  drooping: 1," in stats["text"]
+    emulator.user_sends_text(STRANGER, "/stats")
+    emulator.wait_for(
+        lambda: (
+            len([m for m in emulator.messages(STRANGER) if "know that command" in m["text"]]) == 2
+        ),
+        WAIT,
+        "the unknown-command reply",
+    )
 
     # A deep link to another flow mid-check asks before dropping the check.
     emulator.user_sends_text(PERSON, "/start second_check")
