@@ -176,7 +176,9 @@ class Publisher:
             return result
         assert flow is not None
         summary = verdict.summary
-        if not stories:
+        if stories:
+            summary += f"; {verdict.stories} patient stories passed"
+        else:
             summary += " (patient stories not run on a first start)"
         self.releases.record(
             flow_id=flow.id,
