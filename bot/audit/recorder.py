@@ -12,7 +12,7 @@ from bot.engine import Answer, Event, Reply, Session
 from bot.flow import Flow
 from bot.flow.model import UNSURE_OPTION_IDS
 from bot.store import Tx
-from bot.store.audit_log import write_event, write_outcome
+from bot.store.audit_log import write_events, write_outcome
 
 PREVIEW_PREFIX = "preview:"
 
@@ -28,8 +28,7 @@ def record_step(
 ) -> None:
     """Count what this step did: a check started, a question reached, answered (not sure?),
     typed, read back or asked again, and the outcome reached."""
-    for kind, question in steps(flow, before, after, event, reply):
-        write_event(tx, flow.id, flow.version, kind, question, now)
+    write_events(tx, flow.id, flow.version, steps(flow, before, after, event, reply), now)
     if after is not None and after.ended and not (before is not None and before.ended):
         write_outcome(tx, flow.id, flow.version, after.state, after.red_flags, after.answers, now)
 

@@ -27,11 +27,12 @@ def to_the_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def write_event(
-    tx: Tx, flow_id: str, version: str, kind: str, question_id: str | None, at: datetime
+def write_events(
+    tx: Tx, flow_id: str, version: str, steps: list[tuple[str, str | None]], at: datetime
 ) -> None:
-    """Count one step of a check."""
-    tx.execute(_EVENT, (flow_id, version, kind, question_id, to_the_hour(at)))
+    """Count steps of a check: (kind, question id) pairs."""
+    hour = to_the_hour(at)
+    tx.execute(_EVENT, *((flow_id, version, kind, question, hour) for kind, question in steps))
 
 
 def write_outcome(
