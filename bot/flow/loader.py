@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from functools import lru_cache
 from pathlib import Path as FsPath
 
 from pydantic import ValidationError
@@ -19,6 +20,18 @@ FLOW_SUFFIXES = (".yaml", ".yml")
 
 def check_flow_text(text: str, source: str) -> tuple[Flow | None, list[FlowError]]:
     """Validate flow text; return the flow (None when there are errors) and all errors."""
+    flow, errors = _check_remembered(text, source)
+    return flow, list(errors)
+
+
+# Start-up and the publish gate read the same files again; the safety proof is the slow part.
+@lru_cache(maxsize=16)
+def _check_remembered(text: str, source: str) -> tuple[Flow | None, tuple[FlowError, ...]]:
+    flow, errors = _check(text, source)
+    return flow, tuple(errors)
+
+
+def _check(text: str, source: str) -> tuple[Flow | None, list[FlowError]]:
     doc, errors = read_yaml(text, source)
     if doc is None:
         return None, errors

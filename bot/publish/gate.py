@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.flow import Flow, check_flow_text, read_flow_text
+from bot.flow import Flow, FlowError, check_flow_text, read_flow_text
 from bot.publish.diff import FlowDiff, diff_flows
 from bot.scenarios.model import ScenarioFile
 from bot.scenarios.runner import run_scenario
@@ -76,12 +76,14 @@ def judge(
     approval_required: bool,
     approved: Approved,
     stories: bool = True,
+    parsed: tuple[Flow | None, list[FlowError]] | None = None,
 ) -> Verdict:
     """Run the gate on a candidate against the version that serves now (``live`` by flow id).
 
     Advice that becomes less urgent on any answer path needs a sign-off, whatever
-    ``approval_required`` says. Without ``stories`` the patient stories are not run."""
-    flow, errors = check_flow_text(candidate.content, candidate.source)
+    ``approval_required`` says. Without ``stories`` the patient stories are not run;
+    ``parsed`` is the result of reading the candidate, when the caller has it already."""
+    flow, errors = parsed or check_flow_text(candidate.content, candidate.source)
     if flow is None:
         return Verdict(candidate, None, [str(e) for e in errors])
     problems, count = _stories(flow, candidate) if stories else ([], 0)

@@ -81,7 +81,7 @@ class Publisher:
             # The first start on an empty database has nothing to fall back on: validation
             # and the safety proof decide (the stories run in `make test`), which keeps a
             # fresh start fast; every later version faces the whole gate.
-            stories = bool(self.releases.history())
+            stories = self.releases.any()
             for path in flow_files(self.flows_dir):
                 candidate, _ = read_candidate(path, self.flows_dir)
                 if candidate is None:
@@ -149,6 +149,13 @@ class Publisher:
     ) -> Published | None:
         """Gate a candidate and publish it; None when that very version already serves."""
         serving_of = current or self.live.flows.get
+        parsed = check_flow_text(candidate.content, candidate.source)
+        flow = parsed[0]
+        if flow is not None and self._serving_version(flow.id, current) == flow.version:
+            self._refused.pop(candidate.source, None)  # nothing to do: no stories to run
+            if quiet_if_live:
+                return None
+            return Published(candidate.source, flow.id, flow.version, True, "already live")
         verdict = judge(
             candidate,
             serving_of,
@@ -156,14 +163,8 @@ class Publisher:
             # A rollback restores a version that passed the gate of its time.
             approved=lambda fid, ver: rollback or self.releases.approval(fid, ver) is not None,
             stories=stories,
+            parsed=parsed,
         )
-        flow = verdict.flow
-        serving = serving_of(flow.id) if flow is not None else None
-        if flow is not None and serving is not None and serving.version == flow.version:
-            self._refused.pop(candidate.source, None)
-            if quiet_if_live:
-                return None
-            return Published(candidate.source, flow.id, flow.version, True, "already live")
         if flow is not None and not rollback and self.releases.withdrawn(flow.id, flow.version):
             verdict.problems.append(
                 f"{candidate.source}: version {flow.version} was rolled back; change the file"
@@ -214,6 +215,16 @@ class Publisher:
             log.warning("flow %s: serving its last release %s", flow_id, flow.version)
         else:
             self.live.drop_flow(flow_id)
+
+    def _serving_version(
+        self, flow_id: str, current: Callable[[str], Flow | None] | None
+    ) -> str | None:
+        """The version that serves (at start-up: the last release, without parsing it)."""
+        if current is None:
+            serving = self.live.flows.get(flow_id)
+            return serving.version if serving else None
+        release = self.releases.live(flow_id)
+        return release.version if release else None
 
     def _released(self, flow_id: str) -> Flow | None:
         """The flow of the last release, as it was published."""

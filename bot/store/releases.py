@@ -89,8 +89,20 @@ class Releases:
 
     def live(self, flow_id: str) -> Release | None:
         """The newest release of a flow, or None."""
-        rows = self.history(flow_id)
-        return rows[-1] if rows else None
+        query = (
+            select(flow_releases)
+            .where(flow_releases.c.flow_id == flow_id)
+            .order_by(flow_releases.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else Release(**row._mapping)
+
+    def any(self) -> bool:
+        """Whether any version was ever published."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(flow_releases.c.id).limit(1)).first() is not None
 
     def withdrawn(self, flow_id: str, version: str) -> bool:
         """Whether this version of the flow was rolled back."""
