@@ -107,6 +107,8 @@ def test_an_edit_removing_the_current_question_reaches_a_person_halfway_then_a_r
         emulator.user_presses_button(ADMIN, label)
         wait_question(emulator, ADMIN, then)  # no drooping question in this version
     assert bot.session(ADMIN) is None
+    emulator.user_sends_text(ADMIN, "/stats")  # admin commands still work in a preview
+    emulator.wait_for_text(ADMIN, "Checks (all time)", WAIT)
     emulator.user_sends_text(ADMIN, "/preview off")
     emulator.wait_for_text(ADMIN, "Preview ended", WAIT)
     started = bot.query("SELECT count(*) FROM check_events WHERE kind = 'started'")

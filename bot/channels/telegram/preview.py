@@ -24,6 +24,7 @@ from bot.flow import check_flow_file
 
 # Commands a person has, run inside a preview the same way.
 PERSON_COMMANDS = ("start", "back", "restart", "summary", "help", "forget")
+ADMIN_COMMANDS = ("/preview", "/reload", "/rollback", "/stats")
 ENDED = "Preview ended: you are back in the live bot."
 USAGE = "Send /preview FLOW: a file in the flows folder or its drafts/ folder."
 
@@ -77,8 +78,8 @@ class Previews:
             return
         message = update.effective_message
         text = message.text if message is not None and update.message is not None else None
-        if text is not None and text.split()[0].split("@")[0] == "/preview":
-            return  # the command handler decides
+        if text is not None and text.split()[0].split("@")[0] in ADMIN_COMMANDS:
+            return  # the admin commands work in a preview too
         if update.callback_query is not None:
             await handlers.button(update, context)
         elif text is not None and text.startswith("/"):
