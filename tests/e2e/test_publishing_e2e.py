@@ -99,8 +99,9 @@ def test_an_edit_removing_the_current_question_reaches_a_person_halfway_then_a_r
     path.write_text(text)
     refused = emulator.wait_for_text(ADMIN, "NOT published", WAIT)
     assert "LESS URGENT" in refused["text"]
-    # The admin tries the refused version in Telegram, apart from their real session.
-    emulator.user_sends_text(ADMIN, "/preview nostril_twitch")
+    # The admin tries the refused version in Telegram (by its deep link), apart from their
+    # real session.
+    emulator.user_sends_text(ADMIN, "/start preview-nostril_twitch")
     emulator.wait_for_text(ADMIN, "not published", WAIT)
     wait_question(emulator, ADMIN, "consent")
     for label, then in (("Yes", "emergency_signs"), ("No", "face_weakness"), ("No", "eye_closing")):
@@ -183,6 +184,8 @@ def test_a_broken_file_reaches_the_admin_while_people_keep_being_served(
     emulator.user_sends_text(ADMIN, "/stats")
     stats = emulator.wait_for_text(ADMIN, "Checks (all time)", WAIT)
     assert "started 1, finished 0" in stats["text"] and "  drooping: 1," in stats["text"]
+    emulator.user_sends_text(STRANGER, "/start preview-nostril_twitch")  # just a /start
+    emulator.wait_for_text(STRANGER, "Shall we begin?", WAIT)
     emulator.user_sends_text(STRANGER, "/stats")
     emulator.wait_for(
         lambda: (

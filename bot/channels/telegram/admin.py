@@ -17,7 +17,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler,
 from bot.audit.stats import stats_report
 from bot.channels.telegram import sending
 from bot.channels.telegram.handlers import TelegramHandlers
-from bot.channels.telegram.preview import Previews
+from bot.channels.telegram.preview import DEEP_LINK, Previews
 from bot.publish.publisher import Published, Publisher
 from bot.publish.watcher import watch_flows
 from bot.settings import Settings
@@ -56,6 +56,17 @@ class AdminCommands:
                 await handler(update, context)
             else:
                 await self.handlers.unknown_command(update, context)
+
+        return guarded
+
+    def admins_else(self, handler: Handler) -> Handler:
+        """``handler`` for admins; the person's /start for everyone else."""
+
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if self.is_admin(update):
+                await handler(update, context)
+            else:
+                await self.handlers.start(update, context)
 
         return guarded
 
@@ -124,6 +135,8 @@ def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: S
     previews = Previews(handlers, settings.flows_dir)
     app.add_handler(TypeHandler(Update, previews.route), group=-1)  # before everything else
     app.add_handler(CommandHandler("preview", admin.only_admins(previews.command), message))
+    link = message & filters.Regex(rf"^{DEEP_LINK}\S+$")
+    app.add_handler(CommandHandler("start", admin.admins_else(previews.deep_link), link))
     for name in ("reload", "rollback", "stats"):
         callback = admin.only_admins(getattr(admin, name))
         app.add_handler(CommandHandler(name, callback, filters=message))

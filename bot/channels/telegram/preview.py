@@ -1,10 +1,12 @@
 """/preview FLOW: an admin tries a flow file that is not published (a draft in
 ``FLOWS_DIR/drafts/``, which is never published, or a file the gate refused), exactly as a
-person would see it. The preview session is stored under ``preview:telegram:<chat>``, apart from
-the admin's real one, and is never counted in the statistics (``bot.audit``).
+person would see it; also by the deep link ``t.me/<bot>?start=preview-FLOW``. The preview
+session is stored under ``preview:telegram:<chat>``, apart from the admin's real one, and is
+never counted in the statistics (``bot.audit``).
 
-While an admin previews, everything they send goes to the preview; ``/preview off`` (or
-``/preview`` alone) ends it and erases the preview session. A restart ends every preview.
+While an admin previews, everything they send goes to the preview, except admin commands;
+``/preview off`` (or ``/preview`` alone) ends it and erases the preview session. A restart
+ends every preview.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from bot.flow import check_flow_file
 # Commands a person has, run inside a preview the same way.
 PERSON_COMMANDS = ("start", "back", "restart", "summary", "help", "forget")
 ADMIN_COMMANDS = ("/preview", "/reload", "/rollback", "/stats")
+# t.me/<bot>?start=preview-<flow>: a hyphen never occurs in a flow id, so no flow is shadowed.
+LINK_PREFIX = "preview-"
+DEEP_LINK = f"/start {LINK_PREFIX}"
 ENDED = "Preview ended: you are back in the live bot."
 USAGE = "Send /preview FLOW: a file in the flows folder or its drafts/ folder."
 
@@ -70,6 +75,11 @@ class Previews:
         )
         await handlers._run(update, Start())
 
+    async def deep_link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start preview-FLOW (an admin's deep link): the same as /preview FLOW."""
+        context.args = [context.args[0].removeprefix(LINK_PREFIX)]
+        await self.command(update, context)
+
     async def route(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Send an update of a chat in preview to the preview (and stop other handlers)."""
         chat = update.effective_chat
@@ -78,8 +88,10 @@ class Previews:
             return
         message = update.effective_message
         text = message.text if message is not None and update.message is not None else None
-        if text is not None and text.split()[0].split("@")[0] in ADMIN_COMMANDS:
-            return  # the admin commands work in a preview too
+        if text is not None and (
+            text.split()[0].split("@")[0] in ADMIN_COMMANDS or text.startswith(DEEP_LINK)
+        ):
+            return  # the admin commands (and a preview link) work in a preview too
         if update.callback_query is not None:
             await handlers.button(update, context)
         elif text is not None and text.startswith("/"):
