@@ -50,7 +50,7 @@ class Published:
         """A short text for an admin: the outcome, then each problem on its own line."""
         if self.live:
             return f"published flow '{self.flow_id}' version {self.version}: {self.summary}"
-        head = f"NOT published: {self.source}; the previous version keeps serving"
+        head = f"NOT published: {self.source}; what served before keeps serving"
         return "\n".join([head, *self.problems])
 
 

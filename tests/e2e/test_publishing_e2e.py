@@ -169,7 +169,7 @@ def test_a_broken_file_reaches_the_admin_while_people_keep_being_served(
     edit(flows, "start: consent", "start: [consent")
     refused = emulator.wait_for_text(ADMIN, "NOT published", WAIT)
     assert f"{flows / 'nostril_twitch.yaml'}:" in refused["text"]
-    assert "previous version keeps serving" in refused["text"]
+    assert "what served before keeps serving" in refused["text"]
     emulator.user_presses_button(PERSON, "No")
     wait_question(emulator, PERSON, "eye_closing")
     # Someone who is not an admin gets the normal reply to an unknown command.
