@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot run | chat | validate | test-flows | graph | diff``."""
+"""Command line: ``python -m bot run | chat | validate | test-flows | graph | diff |
+releases | approve | stats``."""
 
 from __future__ import annotations
 
@@ -47,6 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     test_flows.add_argument(
         "paths", nargs="*", type=Path, help="scenario files (default: all in FLOWS_DIR/tests)"
     )
+    releases = commands.add_parser("releases", help="list the published flow versions")
+    releases.add_argument("flow", nargs="?", help="only this flow id")
+    approve = commands.add_parser("approve", help="sign off a flow version (REQUIRE_APPROVAL)")
+    approve.add_argument("flow", help="flow id or file")
+    approve.add_argument("--by", required=True, help="who approves (name or initials)")
+    approve.add_argument(
+        "--accept-less-urgent", action="store_true", help="approve even less urgent advice"
+    )
+    stats = commands.add_parser("stats", help="anonymous statistics of the checks")
+    stats.add_argument("--since", type=_date, help="only from this date on (YYYY-MM-DD)")
+    stats.add_argument("--version", help="what this flow version advised, per set of answers")
     args = parser.parse_args(argv)
 
     try:
@@ -66,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.scenarios.report import test_flows
 
         return test_flows(settings.flows_dir, args.paths)
+    if args.command in ("releases", "approve", "stats"):
+        return _publishing(settings, args)
     if args.command == "chat":
         return _chat(settings, args.person)
     if args.command == "start" and settings.telegram_bot_token is None:
@@ -154,6 +168,28 @@ def _graph(settings: Settings, name: str | None, fmt: str, output: Path | None) 
     else:
         sys.stdout.buffer.write(drawing)
     return 0
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01, not {text!r}") from None
+
+
+def _publishing(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.publish import cli
+    from bot.store import DatabaseUnavailable
+
+    try:
+        if args.command == "releases":
+            return cli.releases(settings, args.flow)
+        if args.command == "stats":
+            return cli.stats(settings, args.since, args.version)
+        return cli.approve(settings, args.flow, args.by, args.accept_less_urgent)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def _open(settings: Settings) -> Conversations | int:

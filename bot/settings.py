@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     session_ttl_days: int = Field(default=30, ge=1, le=3650)
     # Tests only: a file holding seconds the clock runs ahead by (bot/channels/clock.py).
     test_clock_shift_file: Path | None = None
+    watch_flows: bool = True
+    flow_watch_debounce_ms: int = Field(default=1600, ge=10, le=60_000)
+    require_approval: bool = False
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

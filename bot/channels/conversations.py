@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.audit import PREVIEW_PREFIX, record_step
 from bot.channels.clock import Clock, shifted_clock, system_clock
 from bot.engine import Answer, Event, Reply, Session, ShowSummary, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
+from bot.publish.publisher import Publisher, last_releases
 from bot.settings import Settings
 from bot.store import LastPrompt, SessionStore, Tx, TxResult
+from bot.store.releases import Releases
 
 # Queues a reply for delivery inside the step's transaction (a channel's renderer).
 Deliver = Callable[[Reply, Tx], None]
@@ -25,6 +28,8 @@ class Typed:
 
 
 log = logging.getLogger(__name__)
+
+KEEP_EARLIER_VERSIONS = 16  # replaced versions kept to tell people what changed
 
 
 class Conversations:
@@ -46,14 +51,41 @@ class Conversations:
         self.store = store
         self.default_flow = default_flow
         self.clock = clock
+        self.publisher: Publisher | None = None  # set when flows are published live
+        self._earlier: dict[tuple[str, str], Flow] = {}  # versions replaced while running
 
     def flow_for(self, session: Session | None, requested: str | None = None) -> Flow:
         """The flow a step runs on: the requested one, else the session's, else the default."""
-        if requested in self.flows:
-            return self.flows[requested]
-        if session is not None and session.flow_id in self.flows:
-            return self.flows[session.flow_id]
-        return self.flows[self.default_flow]
+        flows = self.flows  # read once: a publish swaps the whole mapping between steps
+        if requested in flows:
+            return flows[requested]
+        if session is not None and session.flow_id in flows:
+            return flows[session.flow_id]
+        return flows[self.default_flow]
+
+    def swap_flow(self, flow: Flow) -> None:
+        """Serve ``flow`` from the next step on; a step in progress keeps the version it read."""
+        replaced = self.flows.get(flow.id)
+        if replaced is not None:
+            if len(self._earlier) >= KEEP_EARLIER_VERSIONS:
+                self._earlier.pop(next(iter(self._earlier)))
+            self._earlier[(replaced.id, replaced.version)] = replaced
+        self.flows = {**self.flows, flow.id: flow}
+
+    def earlier(self, session: Session | None) -> Flow | None:
+        """The version a session was on, if this process served it before a publish."""
+        if session is None:
+            return None
+        return self._earlier.get((session.flow_id, session.flow_version))
+
+    def drop_flow(self, flow_id: str) -> None:
+        """Stop serving a flow; the default flow cannot go (ValueError)."""
+        if flow_id == self.default_flow:
+            raise ValueError(
+                f"DEFAULT_FLOW '{flow_id}' was refused by the publish gate and has no earlier"
+                " release to serve (see the warnings above)"
+            )
+        self.flows = {k: v for k, v in self.flows.items() if k != flow_id}
 
     def handle(
         self,
@@ -78,9 +110,10 @@ class Conversations:
             flow = self.flow_for(session, flow_id)
             if isinstance(event, ShowSummary):  # the summary names the check-ins to come
                 upcoming = tuple(checkin.due_at for checkin in tx.checkins.scheduled())
-                new, reply = step(flow, session, ShowSummary(upcoming=upcoming), moment)
+                stepped: Event = ShowSummary(upcoming=upcoming)
             else:
-                new, reply = step(flow, session, event, moment)
+                stepped = event
+            new, reply = step(flow, session, stepped, moment, previous=self.earlier(session))
             answered = reply.answered if typed is not None and _typed_answer(event) else None
             if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
                 again = Reply(prompt=answered.prompt)
@@ -96,6 +129,8 @@ class Conversations:
                 tx.checkins.schedule(flow.id, reply.checkin_at)
             if deliver is not None:
                 deliver(reply, tx)
+            if not person.startswith(PREVIEW_PREFIX):
+                record_step(flow, session, new, event, reply, moment, tx)
             return new, reply
 
         return self.store.transact(person, stepper, update_id=update_id)
@@ -154,20 +189,37 @@ def _same(last: LastPrompt, reply: Reply) -> bool:
 def build_conversations(settings: Settings) -> Conversations:
     """Load the flows and open the store named by ``settings``.
 
-    A broken flow file is reported and left out, and the other flows serve; only a
-    default flow that cannot load stops start-up (FlowLoadError)."""
+    A broken flow file is reported and left out, and the other flows serve; a flow whose
+    file is broken but which was published before serves its last release. Only a default
+    flow that cannot load stops start-up (FlowLoadError)."""
     flows, errors = check_flows(settings.flows_dir)
-    if settings.default_flow not in flows:
+    store = SessionStore(
+        settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
+    )
+    releases = Releases(store.engine)
+    recovered = last_releases(releases, settings.flows_dir, exclude=set(flows))
+    if settings.default_flow not in flows and settings.default_flow not in recovered:
+        store.close()
         problem = f"DEFAULT_FLOW '{settings.default_flow}' could not be loaded"
         where = FlowError(str(settings.flows_dir), 1, 1, problem, "fix the errors listed")
         raise FlowLoadError([*errors, where] if flows else errors or [where])
     for error in errors:
         log.warning("flow not loaded: %s", str(error).replace("\n", " "))
-    store = SessionStore(
-        settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
-    )
+    for flow in recovered.values():
+        log.warning(
+            "flow %s: its file has errors; serving its last release %s", flow.id, flow.version
+        )
     shift = settings.test_clock_shift_file
     if shift is not None:
         log.warning("TEST_CLOCK_SHIFT_FILE is set: the clock runs ahead (for tests only)")
     clock = shifted_clock(shift) if shift is not None else system_clock
-    return Conversations(flows, store, settings.default_flow, clock)
+    conversations = Conversations({**recovered, **flows}, store, settings.default_flow, clock)
+    conversations.publisher = Publisher(
+        conversations, releases, settings.flows_dir, require_approval=settings.require_approval
+    )
+    try:
+        conversations.publisher.adopt_loaded()
+    except ValueError:
+        store.close()
+        raise
+    return conversations

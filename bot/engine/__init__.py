@@ -2,9 +2,10 @@
 
 from bot.engine.events import Answer, Back, CheckinDue, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
+from bot.engine.migration import migrate
 from bot.engine.reply import Answered, Choice, Message, Prompt, Reply
 from bot.engine.session import Session
-from bot.engine.step import migrate, new_session, step
+from bot.engine.step import new_session, step
 from bot.engine.texts import RESUME_CHOICES, RESUME_QUESTION
 
 __all__ = [

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import wraps
+from typing import Any
 
 from bot.engine import texts
 from bot.engine.confirming import confirmation
@@ -24,7 +25,7 @@ from bot.engine.session import CheckinRecord, Followup, Session
 from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.flow.checkin_model import Checkins
 
-Stepper = Callable[[Flow, Session | None, Event, datetime], tuple[Session | None, Reply]]
+Stepper = Callable[..., tuple[Session | None, Reply]]
 
 
 def with_checkins(check_step: Stepper) -> Stepper:
@@ -33,11 +34,11 @@ def with_checkins(check_step: Stepper) -> Stepper:
 
     @wraps(check_step)
     def step(
-        flow: Flow, session: Session | None, event: Event, now: datetime
+        flow: Flow, session: Session | None, event: Event, now: datetime, **options: Any
     ) -> tuple[Session | None, Reply]:
         if takes(flow, session, event):
             return step_checkin(flow, session, event, now)
-        new, reply = at_least_floor(flow, *check_step(flow, session, event, now))
+        new, reply = at_least_floor(flow, *check_step(flow, session, event, now, **options))
         if new is not None and new.followup is None and session is not None and session.followup:
             # A new check (/restart) belongs to the same episode: "two weeks after the first
             # check" still counts from the first.

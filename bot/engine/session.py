@@ -35,6 +35,17 @@ class Followup(BaseModel):
     floor: str | None = None  # the least outcome of a recheck after a reported sign
 
 
+class Migration(BaseModel):
+    """One move of a session to another version of its flow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    from_version: str
+    to_version: str
+    at: datetime
+    changed: tuple[str, ...] = ()  # answered questions whose answers could not be kept as they were
+
+
 class Session(BaseModel):
     """Everything the bot keeps about one conversation: answers, never message text."""
 
@@ -53,6 +64,7 @@ class Session(BaseModel):
     started_at: datetime
     updated_at: datetime
     followup: Followup | None = None
+    migrations: tuple[Migration, ...] = ()  # each version change it went through
 
     @property
     def worst_red_flag(self) -> str | None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from bot.engine import followup, texts
 from bot.engine.command_words import command_word
 from bot.engine.confirming import confirmation
+from bot.engine.derived import derived_fields
 from bot.engine.events import Answer, Back, Event, Restart, ShowSummary, Start
 from bot.engine.machine import compiled
+from bot.engine.migration import migrate
 from bot.engine.reading import Reading
 from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session, worst_of
@@ -36,13 +37,41 @@ def new_session(flow: Flow, now: datetime) -> Session:
 
 @followup.with_checkins
 def step(
-    flow: Flow, session: Session | None, event: Event, now: datetime
+    flow: Flow,
+    session: Session | None,
+    event: Event,
+    now: datetime,
+    *,
+    previous: Flow | None = None,
 ) -> tuple[Session | None, Reply]:
-    """Apply ``event`` to ``session`` (None for a person without one)."""
+    """Apply ``event`` to ``session`` (None for a person without one).
+
+    A session on another version of the flow moves to this one first (``previous``, the
+    version it was on, when known); a person whose answered questions changed is told in
+    one line, and always gets the question they are now on."""
     if session is not None and session.flow_id != flow.id:
         session = None
-    if session is not None and session.flow_version != flow.version:
-        session = migrate(flow, session, now)
+    if session is None or session.flow_version == flow.version:
+        return _step(flow, session, event, now)
+    was_at = session.state
+    session = migrate(flow, session, now, previous)
+    changed = session.migrations[-1].changed
+    notice = (Message(texts.flow_updated(len(changed)), tone="notice"),) if changed else ()
+    if isinstance(event, Answer) and event.option_id is None and session.state != was_at:
+        # Words typed for a question the person is no longer on answer nothing.
+        return session, _with_current_prompt(flow, session, notice)
+    new, reply = _step(flow, session, event, now)
+    if new is None or reply.ended:
+        return new, replace(reply, messages=(*notice, *reply.messages))
+    if reply.prompt is None:  # e.g. a button of a question that is gone: ask the current one
+        current = _with_current_prompt(flow, new, ())
+        reply = replace(reply, prompt=current.prompt, ended=current.ended)
+    return new, replace(reply, messages=(*notice, *reply.messages))
+
+
+def _step(
+    flow: Flow, session: Session | None, event: Event, now: datetime
+) -> tuple[Session | None, Reply]:
     if isinstance(event, Restart) or (
         isinstance(event, Start) and (session is None or session.ended)
     ):
@@ -111,7 +140,7 @@ def _back(flow: Flow, session: Session, now: datetime) -> tuple[Session, Reply]:
         return resumed, _with_current_prompt(flow, resumed, (notice,))
     previous = session.history[-1]
     answers = {q: o for q, o in session.answers.items() if q != previous}
-    derived = _derived(flow, session.history[:-1], answers)
+    derived = derived_fields(flow, session.history[:-1], answers)
     session = session.model_copy(
         update={
             **derived,
@@ -196,7 +225,7 @@ def _record(
     assert option is not None, option_id
     before = session.worst_red_flag
     history = (*session.history, question.id)
-    derived = _derived(flow, history, {**session.answers, question.id: option.id})
+    derived = derived_fields(flow, history, {**session.answers, question.id: option.id})
     worst = worst_of(derived["red_flags"])
     dest = compiled(flow).advance(question.id, option.id, worst)
     session = session.model_copy(
@@ -245,55 +274,3 @@ def _resume_choice(
     session = session.model_copy(update={"offer_resume": False, "updated_at": now})
     reply = _with_current_prompt(flow, session, (Message(texts.RESUMING),))
     return session, replace(reply, answered=answered)
-
-
-def _derived(flow: Flow, history: tuple[str, ...], answers: dict[str, str]) -> dict[str, Any]:
-    """Session fields for these answers: red flags and triggers are derived from them."""
-    red_flags: dict[str, str] = {}
-    triggers: list[str] = []
-    for qid in history:
-        question = flow.question(qid)
-        option = question.option(answers[qid]) if question else None
-        if option is None:
-            continue
-        if option.red_flag:
-            red_flags[qid] = option.red_flag
-        if option.trigger and option.trigger not in triggers:
-            triggers.append(option.trigger)
-    return {
-        "history": history,
-        "answers": answers,
-        "red_flags": red_flags,
-        "triggers": tuple(triggers),
-    }
-
-
-def migrate(flow: Flow, session: Session, now: datetime) -> Session:
-    """Move a session to another version of its flow, keeping answers by question id.
-
-    Finished sessions keep their outcome. Unfinished ones are replayed from the
-    start with the answers that still fit, so removed questions strand no one.
-    """
-    if session.ended and flow.outcome(session.state) is not None:
-        return session.model_copy(update={"flow_version": flow.version})
-    engine = compiled(flow)
-    kept = {q: o for q, o in session.answers.items() if (fq := flow.question(q)) and fq.option(o)}
-    history: list[str] = []
-    state = flow.start
-    while state in kept and flow.question(state) is not None:
-        history.append(state)
-        worst = worst_of(_derived(flow, tuple(history), kept)["red_flags"])
-        state = engine.advance(state, kept[state], worst)
-    ended = flow.question(state) is None
-    derived = _derived(flow, tuple(history), {q: kept[q] for q in history})
-    return new_session(flow, session.started_at).model_copy(
-        update={
-            **derived,
-            "state": state,
-            "ended": ended,
-            "offer_resume": session.offer_resume and not ended,
-            "pending": None,
-            "updated_at": now,
-            "followup": session.followup,
-        }
-    )

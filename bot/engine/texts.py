@@ -147,3 +147,12 @@ def outcome_message(flow: Flow, outcome: Outcome, session: Session) -> Message:
     parts.append(flow.disclaimer)
     tone = outcome.red_flag or ("self_care" if outcome.list_triggers else "info")
     return Message(text="\n\n".join(p.strip() for p in parts if p), title=outcome.title, tone=tone)
+
+
+def flow_updated(changed: int) -> str:
+    """One line for a person whose answered questions changed in a new version of the check."""
+    which = "a question you answered" if changed == 1 else f"{changed} questions you answered"
+    return (
+        f"This check was updated since your last answer and {which} changed: your other"
+        " answers are kept, and I ask again where needed."
+    )

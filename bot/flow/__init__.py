@@ -8,6 +8,7 @@ from bot.flow.loader import (
     flow_files,
     load_flow,
     load_flows,
+    read_flow_text,
 )
 from bot.flow.model import FINISH, SEVERITY_RANK, Flow, Option, Outcome, Question, Trigger
 
@@ -27,4 +28,5 @@ __all__ = [
     "flow_files",
     "load_flow",
     "load_flows",
+    "read_flow_text",
 ]

@@ -47,6 +47,7 @@ def check_references(flow: Flow, source: str, locate: Locate) -> list[FlowError]
         errors.append(FlowError(source, *locate(path), message, hint))
 
     _check_ids(flow, error)
+    _check_renamed(flow, error)
     _check_targets(flow, error)
     broken = [
         i for i, e in enumerate(errors) if e.message.endswith((_NOT_A_TARGET, "leads nowhere"))
@@ -242,3 +243,15 @@ def _suggest(name: str, flow: Flow) -> str:
         if close
         else "use the id of a question, an outcome or 'finish'"
     )
+
+
+def _check_renamed(flow: Flow, error: Callable[..., None]) -> None:
+    """A ``renamed:`` entry maps an id no longer used to a question that exists."""
+    for old, new in flow.renamed.items():
+        if flow.question(new) is None:
+            close = difflib.get_close_matches(new, [q.id for q in flow.questions], 1, SIMILAR)
+            hint = f"did you mean '{close[0]}'?" if close else "name a question of this flow"
+            error(("renamed", old), f"renamed: '{old}' -> '{new}': no question '{new}'", hint)
+        elif flow.question(old) is not None:
+            hint = "remove this line, or rename the question"
+            error(("renamed", old), f"renamed: question '{old}' still exists", hint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from functools import lru_cache
 from pathlib import Path as FsPath
 
 from pydantic import ValidationError
@@ -19,6 +20,18 @@ FLOW_SUFFIXES = (".yaml", ".yml")
 
 def check_flow_text(text: str, source: str) -> tuple[Flow | None, list[FlowError]]:
     """Validate flow text; return the flow (None when there are errors) and all errors."""
+    flow, errors = _check_remembered(text, source)
+    return flow, list(errors)
+
+
+# Start-up and the publish gate read the same files again; the safety proof is the slow part.
+@lru_cache(maxsize=16)
+def _check_remembered(text: str, source: str) -> tuple[Flow | None, tuple[FlowError, ...]]:
+    flow, errors = _check(text, source)
+    return flow, tuple(errors)
+
+
+def _check(text: str, source: str) -> tuple[Flow | None, list[FlowError]]:
     doc, errors = read_yaml(text, source)
     if doc is None:
         return None, errors
@@ -37,6 +50,14 @@ def check_flow_text(text: str, source: str) -> tuple[Flow | None, list[FlowError
 
 def check_flow_file(path: FsPath) -> tuple[Flow | None, list[FlowError]]:
     """Validate one flow file on disk."""
+    text, errors = read_flow_text(path)
+    if text is None:
+        return None, errors
+    return check_flow_text(text, str(path))
+
+
+def read_flow_text(path: FsPath) -> tuple[str | None, list[FlowError]]:
+    """A flow file's text, or why it cannot be read (never blocks on a FIFO)."""
     source = str(path)
     try:
         info = path.stat()
@@ -46,12 +67,11 @@ def check_flow_file(path: FsPath) -> tuple[Flow | None, list[FlowError]]:
             limit = MAX_FLOW_BYTES // 1024
             hint = "split it into several flows"
             return None, [FlowError(source, 1, 1, f"file is larger than {limit} KiB", hint)]
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8"), []
     except UnicodeDecodeError:
         return None, [FlowError(source, 1, 1, "file is not UTF-8 text", "save it as UTF-8")]
     except OSError as exc:
         return None, [FlowError(source, 1, 1, f"cannot read file: {exc.strerror}", "")]
-    return check_flow_text(text, source)
 
 
 def load_flow(path: FsPath) -> Flow:

@@ -228,6 +228,8 @@ class Flow(_Frozen):
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     triggers: tuple[Trigger, ...] = ()
     checkins: Checkins | None = None
+    # Old question id -> new id: answers given to a renamed question carry over.
+    renamed: dict[Id, Id] = Field(default_factory=dict)
     version: str = Field(default="", exclude=True)
 
     # Indexes by id, built on first use; cached_property keeps them out of fields and dumps.

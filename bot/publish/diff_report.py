@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from bot.flow import Flow, FlowLoadError, check_flow_file, check_flow_text
-from bot.publish.diff import diff_flows
+from bot.publish.diff import FlowDiff, diff_flows
 
 
 def load_version(spec: str) -> Flow:
@@ -28,9 +28,21 @@ def load_version(spec: str) -> Flow:
 def report(old_spec: str, new_spec: str, accept_less_urgent: bool) -> int:
     """Print the diff; return 1 when advice became less urgent and that was not accepted."""
     old, new = load_version(old_spec), load_version(new_spec)
+    diff = show_diff(old_spec, old, new_spec, new)
+    if diff.less_urgent and not accept_less_urgent:
+        print(
+            "error: some answers now get less urgent advice; have a clinician review the"
+            " paths above, then run again with --accept-less-urgent"
+        )
+        return 1
+    return 0
+
+
+def show_diff(old_label: str, old: Flow, new_label: str, new: Flow) -> FlowDiff:
+    """Print how the advice changes from ``old`` to ``new``; return the diff."""
     diff = diff_flows(old, new)
     print(
-        f"{old_spec} (version {old.version}) -> {new_spec} (version {new.version}): "
+        f"{old_label} (version {old.version}) -> {new_label} (version {new.version}): "
         f"{diff.total_paths:,} answer paths"
     )
     for change in diff.changes:
@@ -42,10 +54,4 @@ def report(old_spec: str, new_spec: str, accept_less_urgent: bool) -> int:
         print("text changes:")
         for line in diff.texts:
             print(f"  {line}")
-    if diff.less_urgent and not accept_less_urgent:
-        print(
-            "error: some answers now get less urgent advice; have a clinician review the"
-            " paths above, then run again with --accept-less-urgent"
-        )
-        return 1
-    return 0
+    return diff

@@ -98,3 +98,64 @@ checkins = Table(
     sqlite_autoincrement=True,  # ids are never reused: a cancel button names one check-in
 )
 # --- end of follow-up check-ins ----------------------------------------------------------
+# ---------------------------------------------------------------- publishing and audit (issue 7)
+# No person key in any of these tables: they may be kept as long as the audit needs.
+
+flow_releases = Table(
+    "flow_releases",
+    metadata,
+    # Every version that went live: the YAML itself, so a rollback can put it back.
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("flow_id", String(32), nullable=False),
+    Column("version", String(32), nullable=False),  # the flow's content hash
+    Column("source", String(500), nullable=False),  # the file it came from
+    Column("content", Text, nullable=False),
+    Column("scenarios", Text, nullable=True),  # JSON list of the scenario files it passed
+    Column("diff_summary", Text, nullable=False),  # outcome diff against the previous one
+    Column("published_by", String(64), nullable=False),  # "startup", "watcher", "admin", ...
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),  # rolled back
+    Index("ix_flow_releases_flow", "flow_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+flow_approvals = Table(
+    "flow_approvals",
+    metadata,
+    # A clinician's sign-off on one content hash (REQUIRE_APPROVAL).
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("flow_id", String(32), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("approved_by", String(100), nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+    Column("diff_summary", Text, nullable=False),
+    Index("ix_flow_approvals_version", "flow_id", "version"),
+)
+
+outcome_records = Table(
+    "outcome_records",
+    metadata,
+    # Each outcome reached, without a person key: what a version advised for which answers.
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("flow_id", String(32), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("red_flags", String(500), nullable=False),  # sorted "question=severity", comma-separated
+    Column("answers", Text, nullable=False),  # JSON {question: option}
+    Column("reached_at", DateTime(timezone=True), nullable=False),  # to the hour
+    Index("ix_outcome_records_version", "flow_id", "version"),
+)
+
+check_events = Table(
+    "check_events",
+    metadata,
+    # Counted steps for statistics: started, reached, answered, not_sure, typed, asked_again.
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("flow_id", String(32), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("question_id", String(64), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),  # to the hour
+    Index("ix_check_events_at", "at"),
+)
+# ---------------------------------------------------------------- end of issue 7 tables

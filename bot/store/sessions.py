@@ -79,6 +79,16 @@ class Tx:
             self.send(last.payload, last.question_id)
         return True
 
+    def execute(self, statement: str, *rows: tuple[Any, ...]) -> None:
+        """One more statement in this transaction, once per row of parameters (``?``
+        placeholders; datetimes stamped as the tables store them)."""
+        stamp = self._dialect.stamp
+        stamped = [tuple(stamp(p) if isinstance(p, datetime) else p for p in r) for r in rows]
+        if len(stamped) == 1:
+            self._cursor.execute(self._dialect.sql(statement), stamped[0])
+        elif stamped:
+            self._cursor.executemany(self._dialect.sql(statement), stamped)
+
     def erase(self) -> bool:
         """Delete the session, check-ins, undelivered messages and last question; True if a
         session was."""

@@ -23,6 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.channels.conversations import Conversations, build_conversations
+from bot.channels.telegram.admin import add_admin_handlers
 from bot.channels.telegram.checkin_sender import CheckinSender
 from bot.channels.telegram.documents import document_source
 from bot.channels.telegram.handlers import TelegramHandlers, on_error
@@ -74,7 +75,9 @@ def create_application(
     relay = app.bot_data["relay"] = Relay(app.bot, conversations.store, documents=documents)
     app.bot_data["worker"] = InboxWorker(app, relay)
     app.bot_data["checkins"] = CheckinSender(conversations, relay, conversations.clock)
-    add_handlers(app, TelegramHandlers(conversations))
+    handlers = TelegramHandlers(conversations)
+    add_admin_handlers(app, handlers, settings)
+    add_handlers(app, handlers)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_purge, interval=PURGE_EVERY_SECONDS, first=1)
         app.job_queue.run_repeating(_scrub, interval=SCRUB_EVERY_SECONDS, first=SCRUB_EVERY_SECONDS)
@@ -165,6 +168,10 @@ async def serve(app: Application, where: str = "the Telegram Bot API") -> int:
         asyncio.create_task(worker.run(), name="inbox"),
         asyncio.create_task(relay.run(), name="outbox"),
         asyncio.create_task(app.bot_data["checkins"].run(), name="checkins"),
+        *(
+            asyncio.create_task(run(), name=name)
+            for name, run in app.bot_data.get("background", ())
+        ),
     ]
     stopping = asyncio.create_task(stop.wait())
     log.info("bot @%s is ready", app.bot.username)

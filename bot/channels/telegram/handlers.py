@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.channels.conversations import Conversations, Typed
 from bot.channels.telegram import callback_data, checkin_list, sending
-from bot.channels.telegram.render import forget_keyboard
+from bot.channels.telegram.render import forget_keyboard, switch_keyboard
 from bot.channels.telegram.sending import ReplyTo
 from bot.channels.telegram.texts import (
     FORGET_CONFIRM,
@@ -27,6 +27,7 @@ from bot.channels.telegram.texts import (
     KEPT,
     NOTHING_STORED,
     PRIVATE_ONLY,
+    SWITCH_FLOW,
     UNKNOWN_COMMAND,
     USE_BUTTONS,
 )
@@ -57,13 +58,32 @@ def person_of(update: Update) -> str | None:
 class TelegramHandlers:
     """Handlers bound to one Conversations service."""
 
-    def __init__(self, conversations: Conversations):
+    def __init__(self, conversations: Conversations, person_prefix: str = ""):
         self.conversations = conversations
+        self.person_prefix = person_prefix  # "preview:" keeps an admin's preview apart
+
+    def person(self, update: Update) -> str | None:
+        """The store key these handlers use for the person behind an update."""
+        person = person_of(update)
+        return None if person is None else self.person_prefix + person
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, optionally with a deep-link payload naming a flow."""
         payload = context.args[0] if context.args else None
-        flow_id = payload if payload in self.conversations.flows else None
+        flows = self.conversations.flows
+        flow_id = payload if payload in flows else None
+        if flow_id is not None:
+            session = await self._blocking(self.conversations.store.load, self.person(update))
+            if session and not session.ended and session.answers and session.flow_id != flow_id:
+                current = flows[session.flow_id].title if session.flow_id in flows else "a check"
+                other = flows[flow_id].title
+                text = SWITCH_FLOW.format(current=current, other=other)
+                chat_id = update.effective_chat.id
+                keyboard = switch_keyboard(flow_id, other)
+                await self._respond(
+                    update, lambda tx: tx.send(sending.message(chat_id, text, keyboard, html=False))
+                )
+                return
         await self._run(update, Start(), flow_id=flow_id)
 
     async def back(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -126,7 +146,15 @@ class TelegramHandlers:
         if (
             update.effective_chat.type != "private"
             or parsed is None
-            or (isinstance(parsed, callback_data.AnswerButton) and not self._known(parsed))
+            or (
+                isinstance(parsed, callback_data.SwitchButton)
+                and parsed.flow_id not in self.conversations.flows
+            )
+            or (
+                isinstance(parsed, callback_data.AnswerButton)
+                and not self._known(parsed)
+                and not await self._outdated(update, parsed)
+            )
         ):
             log.warning(
                 "rejected callback data %r in update %s", str(query.data)[:80], update.update_id
@@ -145,6 +173,10 @@ class TelegramHandlers:
             await self._document(update, SUMMARY_PDF)
         elif parsed == "c:summary":
             await self._run(update, ShowSummary())
+        elif isinstance(parsed, callback_data.SwitchButton):
+            await self._run(update, Restart(), flow_id=parsed.flow_id)
+        elif parsed == "c:keep":
+            await self._run(update, Start())
         elif parsed == "c:restart":
             # Start, not Restart: an old outcome's button must not wipe a check in progress
             # (Start begins anew after an outcome, and offers Continue / Start over otherwise).
@@ -166,6 +198,19 @@ class TelegramHandlers:
             return knows(flow, button.question_id, button.option_id)
         return question.option(button.option_id) is not None
 
+    async def _outdated(self, update: Update, button: callback_data.AnswerButton) -> bool:
+        """A button of a question an update of the flow removed, pressed by someone still on
+        the old version: the engine moves them on (and asks their current question)."""
+        flow = self.conversations.flows.get(button.flow_id)
+        if flow is None:
+            return False
+        session = await self._blocking(self.conversations.store.load, self.person(update))
+        return (
+            session is not None
+            and session.flow_id == flow.id
+            and session.flow_version != flow.version
+        )
+
     async def _blocking(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a store call: in place on an embedded database, else in a worker thread.
 
@@ -178,7 +223,7 @@ class TelegramHandlers:
 
     async def _respond(self, update: Update, deliver: Callable[[Tx], None]) -> None:
         """Queue messages that change no session."""
-        person = person_of(update) or "telegram:-"
+        person = self.person(update) or "telegram:-"
         result = await self._blocking(
             self.conversations.respond, person, deliver, update_id=update.update_id
         )
@@ -216,7 +261,7 @@ class TelegramHandlers:
             return
         result = await self._blocking(
             self.conversations.forget,
-            person_of(update),
+            self.person(update),
             update_id=update.update_id,
             deliver=lambda tx, erased: confirm(tx, FORGOTTEN if erased else NOTHING_STORED),
         )
@@ -240,7 +285,7 @@ class TelegramHandlers:
         )
         result = await self._blocking(
             self.conversations.handle,
-            person_of(update),
+            self.person(update),
             event,
             update_id=update.update_id,
             flow_id=flow_id,

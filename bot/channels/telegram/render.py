@@ -8,6 +8,7 @@ from functools import lru_cache
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram.callback_data import answer_data
+from bot.channels.telegram.texts import SWITCH_NO, SWITCH_YES
 from bot.engine import Message, Prompt
 
 MAX_TEXT = 4096
@@ -117,3 +118,10 @@ def forget_keyboard() -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def switch_keyboard(flow_id: str, title: str) -> InlineKeyboardMarkup:
+    """Buttons of the question a deep link to another flow asks mid-check."""
+    start = InlineKeyboardButton(SWITCH_YES.format(other=title), callback_data=f"s:{flow_id}")
+    keep = InlineKeyboardButton(SWITCH_NO, callback_data="c:keep")
+    return InlineKeyboardMarkup([[start], [keep]])

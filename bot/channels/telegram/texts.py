@@ -41,3 +41,9 @@ TRY_AGAIN_SHORTLY = (
     "Sorry, I can't reach my records right now. Please try again in a minute — "
     "I'll also answer this message as soon as I can."
 )
+SWITCH_FLOW = (
+    "You are in the middle of “{current}”. Start “{other}” instead? Your answers to the "
+    "check in progress would be dropped."
+)
+SWITCH_YES = "Start “{other}”"
+SWITCH_NO = "Keep my check"
