@@ -20,7 +20,7 @@ from bot.engine import texts
 from bot.engine.confirming import confirmation
 from bot.engine.events import Answer, CheckinDue, Event
 from bot.engine.machine import compiled
-from bot.engine.reply import Answered, Choice, Message, Prompt, Reply
+from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import CheckinRecord, Followup, Session
 from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.flow.checkin_model import Checkins
@@ -260,10 +260,4 @@ def _question(checkins: Checkins, stage: str) -> Question:
 def _prompt(flow: Flow, question_id: str) -> Prompt:
     question = flow.checkins.question(question_id) if flow.checkins else None
     assert question is not None, question_id
-    return Prompt(
-        question_id=question.id,
-        text=question.prompt,
-        choices=tuple(Choice(o.id, o.label) for o in question.options),
-        flow_id=flow.id,
-        help=question.help,
-    )
+    return texts.question_prompt(flow, question)

@@ -79,6 +79,13 @@ def prompt_for(flow: Flow, question_id: str, number: int) -> Prompt:
     question = flow.question(question_id)
     assert question is not None, question_id
     section = next((s.title for s in flow.sections if s.id == question.section), None)
+    return question_prompt(flow, question, section=section, number=number)
+
+
+def question_prompt(
+    flow: Flow, question: Question, *, section: str | None = None, number: int = 0
+) -> Prompt:
+    """A question of ``flow`` (or of its check-ins) as a prompt with its answer buttons."""
     return Prompt(
         question_id=question.id,
         text=question.prompt,

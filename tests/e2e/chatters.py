@@ -24,6 +24,12 @@ def buttons(message: JSON) -> list[JSON]:
     return [button for row in rows for button in row]
 
 
+def question_of(message: JSON) -> str | None:
+    """The question id a message's answer buttons belong to, if it has any."""
+    data = [b.get("callback_data", "") for b in buttons(message)]
+    return data[0].split(":")[2] if data and data[0].startswith("a:") else None
+
+
 def answer_buttons(message: JSON) -> list[JSON]:
     return [b for b in buttons(message) if b.get("callback_data", "").startswith("a:")]
 

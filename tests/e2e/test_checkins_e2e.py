@@ -16,22 +16,13 @@ import pytest
 from bot.flow import load_flow
 from tests.conftest import FLOW_PATH
 
+from .chatters import buttons, question_of
 from .conftest import BotProcess
 from .emulator import Emulator
 
 FLOW = load_flow(FLOW_PATH)
 WAIT = 10.0
 WEEK_S = 7 * 24 * 3600
-
-
-def _keyboard(message: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-    return [button for row in rows for button in row]
-
-
-def _question_id(message: dict[str, Any]) -> str | None:
-    data = [b.get("callback_data", "") for b in _keyboard(message)]
-    return data[0].split(":")[2] if data and data[0].startswith("a:") else None
 
 
 class Chat:
@@ -43,9 +34,7 @@ class Chat:
         before = len(self.emulator.messages(self.id))
         action()
         return self.emulator.wait_for(
-            lambda: next(
-                (m for m in self.emulator.messages(self.id)[before:] if _keyboard(m)), None
-            ),
+            lambda: next((m for m in self.emulator.messages(self.id)[before:] if buttons(m)), None),
             WAIT,
             f"the next question in chat {self.id}",
         )
@@ -59,9 +48,9 @@ class Chat:
     def to_offer(self) -> dict[str, Any]:
         """Do the check with no warning sign and no trigger, up to the check-in offer."""
         shown = self.send("/start")
-        while (question := FLOW.question(_question_id(shown) or "")) is not None:
+        while (question := FLOW.question(question_of(shown) or "")) is not None:
             shown = self.tap(question.option(question.mildest).label)
-        assert _question_id(shown) == "checkin_offer", shown["text"]
+        assert question_of(shown) == "checkin_offer", shown["text"]
         return shown
 
 
@@ -106,8 +95,8 @@ def test_check_ins_fire_after_a_week_and_only_for_who_still_wants_them(
     shift.write_text(str(WEEK_S + 60))  # a week later
     shown = answers.act(lambda: None)
     assert "Hello again" in emulator.messages(answers.id)[-2]["text"]
-    assert _question_id(shown) == "checkin_signs"
-    assert _question_id(answers.tap("No")) == "checkin_progress"
+    assert question_of(shown) == "checkin_signs"
+    assert question_of(answers.tap("No")) == "checkin_progress"
     answers.tap("It's gone")
     emulator.wait_for_text(answers.id, "the twitching has stopped", WAIT)
     bot.wait_for_log("outbox: dropped message", count=2)  # the blocked person's two messages
@@ -128,7 +117,7 @@ def test_a_check_in_survives_a_restart(emulator: Emulator, clocked_bot: tuple[Bo
     bot.start()
     shown = emulator.wait_for(
         lambda: next(
-            (m for m in emulator.messages(chat.id) if _question_id(m) == "checkin_signs"), None
+            (m for m in emulator.messages(chat.id) if question_of(m) == "checkin_signs"), None
         ),
         WAIT,
         "the check-in after the restart",

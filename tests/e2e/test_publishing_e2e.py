@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 
 from bot.flow import check_flow_text
 from bot.store.releases import Releases
+from tests.publish.stories import STORIES
 
 from .conftest import ROOT, BotProcess
 from .emulator import Emulator
@@ -20,15 +21,6 @@ ADMIN = 7100
 PERSON = 7200
 STRANGER = 7300
 WAIT = 15.0
-STORIES = """\
-flow: nostril_twitch
-scenarios:
-  - name: no signs, no triggers
-    expect: self_care
-  - name: cannot close the eye
-    answers: {eye_closing: "yes"}
-    expect: see_doctor_soon
-"""
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from bot.scenarios import load_scenarios
 from bot.scenarios.model import Typed
 from tests.conftest import FLOW_PATH, ROOT
 
+from .chatters import buttons, question_of
 from .conftest import BotProcess
 from .emulator import Emulator
 
@@ -31,16 +32,6 @@ CHOSEN = [
 WAIT = 10.0
 
 
-def _keyboard(message: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-    return [button for row in rows for button in row]
-
-
-def _question_id(message: dict[str, Any]) -> str | None:
-    data = [b.get("callback_data", "") for b in _keyboard(message)]
-    return data[0].split(":")[2] if data and data[0].startswith("a:") else None
-
-
 @pytest.mark.parametrize("name", CHOSEN)
 def test_story_end_to_end(emulator: Emulator, bot_process: BotProcess, name: str):
     story = STORIES[name]
@@ -51,7 +42,7 @@ def test_story_end_to_end(emulator: Emulator, bot_process: BotProcess, name: str
         before = len(emulator.messages(chat))
         action()
         return emulator.wait_for(
-            lambda: next((m for m in emulator.messages(chat)[before:] if _keyboard(m)), None),
+            lambda: next((m for m in emulator.messages(chat)[before:] if buttons(m)), None),
             WAIT,
             "the next question or the outcome",
         )
@@ -64,7 +55,7 @@ def test_story_end_to_end(emulator: Emulator, bot_process: BotProcess, name: str
 
     shown = act_and_wait(type_("/start"))
     for _ in range(60):
-        question_id = _question_id(shown)
+        question_id = question_of(shown)
         if question_id is None or FLOW.question(question_id) is None:
             break  # the outcome: Summary and Start again, or the offer of a check-in
         question = FLOW.question(question_id)
@@ -79,14 +70,14 @@ def test_story_end_to_end(emulator: Emulator, bot_process: BotProcess, name: str
             shown = act_and_wait(tap(label))
             continue
         shown = act_and_wait(type_(planned.say))
-        if _question_id(shown) == question_id:  # read back, or asked again
-            marked = [b["text"] for b in _keyboard(shown) if b["text"].startswith("✓ ")]
+        if question_of(shown) == question_id:  # read back, or asked again
+            marked = [b["text"] for b in buttons(shown) if b["text"].startswith("✓ ")]
             if marked == [f"✓ {label}"]:
                 shown = act_and_wait(type_("correct"))
             else:  # asked again, or read back as something else: tap what was meant
                 shown = act_and_wait(tap(label))
     outcome = FLOW.outcome(story.expect)
-    if _question_id(shown) == FLOW.checkins.offer.id:  # the outcome came just before the offer
+    if question_of(shown) == FLOW.checkins.offer.id:  # the outcome came just before the offer
         shown = emulator.messages(chat)[-2]
     assert outcome.title.upper() in shown["text"].upper(), shown["text"]
     for trigger in story.tips or ():

@@ -14,17 +14,9 @@ from bot.flow import load_flow
 from bot.settings import load_settings
 from bot.store import SessionStore
 from bot.store.releases import Releases
+from tests.publish.stories import STORIES
 
 ROOT = Path(__file__).resolve().parents[2]
-STORIES = """\
-flow: nostril_twitch
-scenarios:
-  - name: no signs, no triggers
-    expect: self_care
-  - name: cannot close the eye
-    answers: {eye_closing: "yes"}
-    expect: see_doctor_soon
-"""
 INTRO = "Hi! This check is for twitching"
 
 
