@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_ttl_days: int = Field(default=30, ge=1, le=3650)
 
+    @property
+    def bot_id(self) -> str:
+        """The bot's id, the number before ':' in its token ('' without a token): it scopes
+        update ids, sessions and replies when several bots share one database."""
+        token = self.telegram_bot_token
+        return token.get_secret_value().partition(":")[0] if token else ""
+
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
     def _token_shape(cls, value: object) -> object:

@@ -26,6 +26,11 @@ class Typed:
 log = logging.getLogger(__name__)
 
 
+class AwaitingDelivery(Exception):
+    """A typed answer to a question whose message is still being delivered: whether the
+    person saw it is not known yet, so the update waits (nothing is recorded or sent)."""
+
+
 class Conversations:
     """Flows plus the session store: one call per person's action."""
 
@@ -62,6 +67,8 @@ class Conversations:
 
         With ``typed``, a typed answer applies only to the question last delivered to the
         person before they typed; otherwise the question is sent again and nothing recorded.
+        While that question's message is still on its way, AwaitingDelivery is raised (the
+        transaction changes nothing; the caller tries again once it was delivered).
         An outcome that keeps nothing (consent declined) erases the person.
         """
         moment = now or datetime.now(UTC)
@@ -72,7 +79,9 @@ class Conversations:
             if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
                 again = Reply(prompt=answered.prompt)
                 last = tx.last_prompt()
-                if deliver and not (last and last.pending and _same(last, again)):
+                if last and last.pending and _same(last, again):
+                    raise AwaitingDelivery(answered.question_id)
+                if deliver:
                     deliver(again, tx)
                 return session, again
             if reply.forget:
@@ -147,6 +156,8 @@ def build_conversations(settings: Settings) -> Conversations:
     for error in errors:
         log.warning("flow not loaded: %s", str(error).replace("\n", " "))
     store = SessionStore(
-        settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
+        settings.database_url,
+        session_ttl=timedelta(days=settings.session_ttl_days),
+        bot=settings.bot_id,
     )
     return Conversations(flows, store, settings.default_flow)

@@ -52,10 +52,11 @@ class TxResult(Generic[R]):
 class Tx:
     """What a step may do besides changing the session, inside its transaction."""
 
-    def __init__(self, cursor: Any, dialect: Dialect, person: str):
+    def __init__(self, cursor: Any, dialect: Dialect, person: str, bot: str = ""):
         self._cursor = cursor
         self._dialect = dialect
         self.person = person
+        self.bot = bot
         self.erased = False
 
     def last_prompt(self) -> LastPrompt | None:
@@ -64,7 +65,7 @@ class Tx:
 
     def send(self, payload: str, question_id: str | None = None) -> None:
         """Deliver ``payload`` after commit; ``question_id`` marks a question being asked."""
-        outbox_sql.enqueue(self._cursor, self._dialect, self.person, payload, question_id)
+        outbox_sql.enqueue(self._cursor, self._dialect, self.bot, self.person, payload, question_id)
 
     def resend_prompt(self) -> bool:
         """Send the last question again unless it is still waiting; False if there is none."""
@@ -90,8 +91,11 @@ Stepper = Callable[[Session | None, Tx], tuple[Session | None, R]]
 class SessionStore:
     """Load-step-save transactions over one database, with its inbox and outbox."""
 
-    def __init__(self, url: str, *, session_ttl: timedelta = timedelta(days=30)):
+    def __init__(self, url: str, *, session_ttl: timedelta = timedelta(days=30), bot: str = ""):
+        """``bot`` scopes the inbox and outbox: several bots may share one database (their
+        people's keys must differ too, e.g. ``telegram:<bot id>:<chat id>``)."""
         self.url = make_url(url)
+        self.bot = bot
         self.session_ttl = session_ttl
         self.engine = open_engine(url)
         self.dialect = dialect_of(self.engine)
@@ -99,8 +103,8 @@ class SessionStore:
         # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
         self.embedded = self.dialect.name == "sqlite"
         check(self.engine, self.dialect, metadata.create_all)
-        self.inbox = Inbox(self.engine, self.dialect)
-        self.outbox = Outbox(self.engine, self.dialect)
+        self.inbox = Inbox(self.engine, self.dialect, bot)
+        self.outbox = Outbox(self.engine, self.dialect, bot)
 
     def close(self) -> None:
         """Release all connections."""
@@ -121,27 +125,34 @@ class SessionStore:
 
         With ``update_id`` the update is marked processed in the inbox: one seen before
         changes nothing and returns a duplicate; one with an older unprocessed update of the
-        same person changes nothing and returns ``out_of_order``. The person's row is locked
-        (PostgreSQL) or the database is (SQLite), so steps of one person never interleave.
+        same person changes nothing and returns ``out_of_order``. The person is locked first
+        (PostgreSQL: a transaction-scoped advisory lock on the person's key, which exists
+        before their first session row does; SQLite: the whole database), so steps of one
+        person never interleave, not even a brand-new person's first two.
         """
         sql = self.dialect.sql
         try:
             with transaction(self.engine, self.dialect) as cursor:
+                if self.dialect.lock_person:
+                    cursor.execute(sql(self.dialect.lock_person), (person,))
                 if update_id is not None:
-                    inbox_sql.mark(cursor, self.dialect, update_id, person)
-                cursor.execute(sql(_LOAD) + self.dialect.lock, (person,))
+                    inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
+                cursor.execute(sql(_LOAD), (person,))
                 row = cursor.fetchone()
                 current = _parse(row[0], person) if row else None
-                tx = Tx(cursor, self.dialect, person)
+                tx = Tx(cursor, self.dialect, person, self.bot)
                 new, result = stepper(current, tx)
                 if not tx.erased and new is not None and new is not current:
                     values = (new.flow_id, new.state, new.model_dump_json())
                     stamp = self.dialect.stamp(new.updated_at)
                     cursor.execute(sql(_UPSERT), (person, *values, stamp))
         except Duplicate:
+            inbox_sql.noted(update_id)  # type: ignore[arg-type]
             return TxResult(None, duplicate=True)
         except OutOfOrder:
             return TxResult(None, out_of_order=True)
+        if update_id is not None:
+            inbox_sql.noted(update_id)
         return TxResult(result)
 
     def erase(self, person: str, *, update_id: int | None = None) -> TxResult[bool]:
@@ -152,7 +163,7 @@ class SessionStore:
         """Record an update that changes no session; False when it was seen before."""
         try:
             with transaction(self.engine, self.dialect) as cursor:
-                inbox_sql.mark(cursor, self.dialect, update_id, person)
+                inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
         except (Duplicate, OutOfOrder):
             return False
         return True

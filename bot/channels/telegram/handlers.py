@@ -47,9 +47,16 @@ T = TypeVar("T")
 
 
 def person_of(update: Update) -> str | None:
-    """The store key of the person (chat) behind an update, or None for a chat-less one."""
+    """The store key of the person (chat) behind an update, or None for a chat-less one.
+
+    It names the bot too (``telegram:<bot id>:<chat id>``): one chat talking to two bots
+    that share a database has two sessions."""
     chat = update.effective_chat
-    return None if chat is None else f"telegram:{chat.id}"
+    return None if chat is None else f"{_bot_prefix(update)}{chat.id}"
+
+
+def _bot_prefix(update: Update) -> str:
+    return f"telegram:{update.get_bot().token.partition(':')[0]}:"
 
 
 class TelegramHandlers:
@@ -157,7 +164,7 @@ class TelegramHandlers:
 
     async def _respond(self, update: Update, deliver: Callable[[Tx], None]) -> None:
         """Queue messages that change no session."""
-        person = person_of(update) or "telegram:-"
+        person = person_of(update) or f"{_bot_prefix(update)}-"
         result = await self._blocking(
             self.conversations.respond, person, deliver, update_id=update.update_id
         )
