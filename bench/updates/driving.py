@@ -64,37 +64,39 @@ class Users:
         return [next(self._user_ids) for _ in range(n)]
 
     def start(self, user_id: int, bot: telegram.Bot) -> Update:
-        user = {"id": user_id, "is_bot": False, "first_name": "Bench", "language_code": "en"}
-        return Update.de_json(
-            {
-                "update_id": next(self._update_ids),
-                "message": {
-                    "message_id": 1_000_000 + next(self._query_ids),
-                    "date": int(time.time()),
-                    "chat": {"id": user_id, "type": "private", "first_name": "Bench"},
-                    "from": user,
-                    "text": "/start",
-                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-                },
-            },
-            bot,
-        )
+        return Update.de_json(self.start_json(user_id), bot)
 
     def press(self, user_id: int, message: JSONDict, data: str, bot: telegram.Bot) -> Update:
+        return Update.de_json(self.press_json(user_id, message, data), bot)
+
+    def start_json(self, user_id: int) -> JSONDict:
+        """A /start update as Telegram sends it."""
         user = {"id": user_id, "is_bot": False, "first_name": "Bench", "language_code": "en"}
-        return Update.de_json(
-            {
-                "update_id": next(self._update_ids),
-                "callback_query": {
-                    "id": str(next(self._query_ids)),
-                    "from": user,
-                    "chat_instance": str(user_id),
-                    "message": message,
-                    "data": data,
-                },
+        return {
+            "update_id": next(self._update_ids),
+            "message": {
+                "message_id": 1_000_000 + next(self._query_ids),
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": "Bench"},
+                "from": user,
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
             },
-            bot,
-        )
+        }
+
+    def press_json(self, user_id: int, message: JSONDict, data: str) -> JSONDict:
+        """A button press on ``message`` as Telegram sends it."""
+        user = {"id": user_id, "is_bot": False, "first_name": "Bench", "language_code": "en"}
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._query_ids)),
+                "from": user,
+                "chat_instance": str(user_id),
+                "message": message,
+                "data": data,
+            },
+        }
 
 
 async def run_users(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.telegram.handlers import person_of
+from bot.channels.telegram.raw_updates import person_key
 from tests.fake_bot_api import FakeBotAPI, JSONDict
 from updates.common import FLOW_ID, SCRIPT, UPDATES_PER_USER
 from updates.driving import Users
@@ -53,17 +53,18 @@ class Throughput:
         return self.updates / self.seconds if self.seconds else 0.0
 
 
-Send = Callable[[Update, int], Awaitable[None]]
+# An update as Telegram sends it (JSON), and the user it is from.
+Send = Callable[[JSONDict, int], Awaitable[None]]
 
 
-async def _person(app: Application, api: WatchedBotAPI, users: Users, user_id: int, send: Send):
-    update = users.start(user_id, app.bot)
+async def _person(api: WatchedBotAPI, users: Users, user_id: int, send: Send):
+    update = users.start_json(user_id)
     for qid, option_id in (("", ""), *SCRIPT):
         if qid:
             message = api.last_keyboard_message.get(user_id)
             if message is None:
                 raise RuntimeError(f"user {user_id} got no question")
-            update = users.press(user_id, message, f"a:{FLOW_ID}:{qid}:{option_id}", app.bot)
+            update = users.press_json(user_id, message, f"a:{FLOW_ID}:{qid}:{option_id}")
         await send(update, user_id)
 
 
@@ -82,7 +83,7 @@ async def run_people(
     async def one(user_id: int) -> None:
         async with slots:
             try:
-                await _person(app, api, users, user_id, send)
+                await _person(api, users, user_id, send)
             except (RuntimeError, TimeoutError):
                 result.errors += 1
 
@@ -93,10 +94,10 @@ async def run_people(
 
 
 def inline(app: Application) -> Send:
-    """The baseline's way: handle the update right away."""
+    """The baseline's way: read the update and handle it right away."""
 
-    async def send(update: Update, _user_id: int) -> None:
-        await app.process_update(update)
+    async def send(update: JSONDict, _user_id: int) -> None:
+        await app.process_update(Update.de_json(update, app.bot))
 
     return send
 
@@ -106,10 +107,10 @@ def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
     store = app.bot_data["conversations"].store
     worker = app.bot_data["worker"]
 
-    async def send(update: Update, user_id: int) -> None:
+    async def send(update: JSONDict, user_id: int) -> None:
         event = api.asked.setdefault(user_id, asyncio.Event())
         event.clear()
-        row = (update.update_id, person_of(update), json.dumps(update.to_dict()))
+        row = (update["update_id"], person_key(store.bot, update), json.dumps(update))
         if store.embedded:
             store.inbox.add([row])
         else:
