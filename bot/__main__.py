@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Nostril twitch check bot.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument(
+        "--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_* settings)"
+    )
     commands.add_parser("start", help="Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
     chat = commands.add_parser("chat", help="the same conversation in this terminal")
     chat.add_argument("--person", default="local", help="whose session to use (default: local)")
@@ -55,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     token = settings.telegram_bot_token
-    configure_logging(settings.log_level, token.get_secret_value() if token else None)
+    configure_logging(
+        settings.log_level, token.get_secret_value() if token else None, settings.log_format
+    )
     if args.command == "validate":
         return _validate(settings, args.paths)
     if args.command == "diff":
@@ -74,15 +79,17 @@ def main(argv: list[str] | None = None) -> int:
             "put a BotFather token into .env (see README)."
         )
         return _chat(settings, "local")
-    if args.command == "start":
-        args.command = "run"
-    return _run(settings)
+    return _run(settings, webhook=getattr(args, "webhook", False))
 
 
-def configure_logging(level: str, secret: str | None = None) -> None:
+def configure_logging(level: str, secret: str | None = None, log_format: str = "text") -> None:
     """Log to stderr; keep chatty libraries quiet (httpx would log URLs holding the token),
     and blank out the token wherever it would still appear."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import formatter
+
+    logging.basicConfig(level=level)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter(log_format))
     if secret:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_Redact(secret))
@@ -205,7 +212,7 @@ def _chat(settings: Settings, person: str) -> int:
         conversations.store.close()
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, webhook: bool = False) -> int:
     if settings.telegram_bot_token is None:
         print(
             "error: TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather on Telegram\n"
@@ -215,10 +222,16 @@ def _run(settings: Settings) -> int:
         )
         return 2
     from bot.channels.telegram import run_polling
+    from bot.channels.telegram.webhook import run_webhook, webhook_problem
 
+    if webhook and (problem := webhook_problem(settings)):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     conversations = _open(settings)
     if isinstance(conversations, int):
         return conversations
+    if webhook:
+        return run_webhook(settings, conversations)
     return run_polling(settings, conversations)
 
 

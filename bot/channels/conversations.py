@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,11 @@ class Typed:
 
 
 log = logging.getLogger(__name__)
+
+
+# Set by a caller that reports on each update (the inbox worker's log line): the steps fill
+# in the state before and after, and the outcome a check reached.
+STEP_REPORT: ContextVar[dict[str, str | None] | None] = ContextVar("step_report", default=None)
 
 
 class AwaitingDelivery(Exception):
@@ -84,6 +90,7 @@ class Conversations:
                 if deliver:
                     deliver(again, tx)
                 return session, again
+            _report(session, new)
             if reply.forget:
                 tx.erase()  # the flow's outcome keeps nothing (consent declined)
             if deliver is not None:
@@ -123,6 +130,17 @@ class Conversations:
     def first_delivery(self, update_id: int, person: str | None = None) -> bool:
         """Record an update that changes no session; False for a re-delivered one (blocking)."""
         return self.store.claim(update_id, person)
+
+
+def _report(before: Session | None, after: Session | None) -> None:
+    report = STEP_REPORT.get()
+    if report is None:
+        return
+    report["before"] = before.state if before else None
+    report["after"] = after.state if after else None
+    reached = after is not None and after.ended and not (before and before.ended)
+    report["outcome"] = after.state if reached else None  # type: ignore[union-attr]
+    report["flow"] = after.flow_id if after else None
 
 
 def _typed_answer(event: Event) -> bool:

@@ -169,6 +169,7 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._wake = asyncio.Event()
         self._closing = False
+        self.webhook: JSON = {}  # the last setWebhook call's parameters
 
     # ------------------------------------------------------------------ server lifecycle
     @property
@@ -290,6 +291,10 @@ class Emulator:
     def _api_getme(self, p: JSON) -> JSON:
         flags = ["can_read_all_group_messages", "supports_inline_queries", "has_main_web_app"]
         return {**self.bot_user, "can_join_groups": True, **dict.fromkeys(flags, False)}
+
+    def _api_setwebhook(self, p: JSON) -> bool:
+        self.webhook = dict(p)
+        return True
 
     def _api_deletewebhook(self, p: JSON) -> bool:
         if p.get("drop_pending_updates"):

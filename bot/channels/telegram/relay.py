@@ -14,6 +14,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.telegram import metrics
 from bot.store import Outgoing, SessionStore, is_unavailable
 from bot.store.outbox import Outcome
 
@@ -80,6 +81,9 @@ class Relay:
                     if not queue:
                         del queues[outcome.outgoing.person]
                 sent += len(outcomes)
+                for outcome in outcomes:
+                    result = "retry" if outcome.retry_in is not None else "done"
+                    metrics.MESSAGES_SENT.labels(result).inc()
                 try:
                     await self._blocking(self.store.outbox.settle, outcomes, release)
                 except Exception as exc:

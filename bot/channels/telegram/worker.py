@@ -14,9 +14,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.channels.conversations import AwaitingDelivery, Conversations
-from bot.channels.telegram import sending
+from bot.channels.telegram import metrics, sending
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.texts import SOMETHING_WRONG, TRY_AGAIN_SHORTLY
+from bot.channels.telegram.update_log import UpdateRecord, recorded
 from bot.store import Pending, Tx, is_unavailable
 from bot.store.inbox import MARKED
 
@@ -43,6 +44,7 @@ class InboxWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: dict[str, asyncio.Task[None]] = {}
         self._told: set[int] = set()  # updates whose person was told to try again
+        self._log_key = app.bot.token.encode()  # keys the opaque person ids in the log
 
     async def _blocking(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.store.embedded:
@@ -100,10 +102,12 @@ class InboxWorker:
     async def _drain(self, person: str | None, updates: list[Pending]) -> None:
         async with self._slots:
             for pending in updates:
-                if not await self._process(person, pending):
+                with recorded(pending.update_id, person, self._log_key) as record:
+                    done = await self._process(person, pending, record)
+                if not done:
                     return
 
-    async def _process(self, person: str | None, pending: Pending) -> bool:
+    async def _process(self, person: str | None, pending: Pending, record: UpdateRecord) -> bool:
         """Handle one update; False when it failed and waits for a retry."""
         failures: dict[int, BaseException] = self.app.bot_data.setdefault("failures", {})
         failures.pop(pending.update_id, None)
@@ -111,6 +115,8 @@ class InboxWorker:
             update = Update.de_json(json.loads(pending.payload or "{}"), self.app.bot)
         except Exception as exc:  # unreadable: nothing to answer, never retried
             log.error("unreadable update %s", pending.update_id, exc_info=exc)
+            record.result = "unreadable"
+            metrics.ERRORS.labels("unreadable").inc()
             await self._blocking(self.store.claim, pending.update_id, person)
             return True
         marked: set[int] = set()
@@ -128,6 +134,7 @@ class InboxWorker:
                     await self._blocking(self.store.claim, pending.update_id, person)
                 self.relay.wake.set()
                 return True
+            record.result = "retry"
             if isinstance(error, AwaitingDelivery):  # judged once the question arrived
                 await self._blocking(
                     self.store.inbox.retry_later, pending.update_id, AWAIT_DELIVERY_S
@@ -135,9 +142,12 @@ class InboxWorker:
                 asyncio.get_running_loop().call_later(AWAIT_DELIVERY_S, self.wake.set)
                 return False
             if is_unavailable(error):  # retried until the database is back
+                metrics.ERRORS.labels("database").inc()
                 await self._retry_later(update, pending, error)
                 return False
             # A bug, not a passing fault: retrying would fail the same way.
+            record.result = "apology"
+            metrics.ERRORS.labels("bug").inc()
             log.error("error while handling update %s", pending.update_id, exc_info=error)
             await self._blocking(
                 self.conversations.respond,
@@ -150,6 +160,8 @@ class InboxWorker:
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
+            record.result = "retry"
+            metrics.ERRORS.labels("database").inc()
             await self._tell(update)
             log.warning("inbox: update %s waits for the database: %s", pending.update_id, exc)
             return False
