@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="exit 0 even when some answers now get less urgent advice (after review)",
     )
+    database = commands.add_parser("db", help="the database schema (Alembic migrations)")
+    database.add_argument("action", choices=("upgrade", "current"), help="upgrade: to the newest")
     test_flows = commands.add_parser(
         "test-flows", help="run the patient stories in FLOWS_DIR/tests and show coverage"
     )
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return test_flows(settings.flows_dir, args.paths)
     if args.command == "chat":
         return _chat(settings, args.person)
+    if args.command == "db":
+        from bot.store.migrate_cli import database_command
+
+        return database_command(settings.database_url, args.action)
     if args.command == "start" and settings.telegram_bot_token is None:
         print(
             "No TELEGRAM_BOT_TOKEN set: chatting here in the terminal. To connect Telegram, "

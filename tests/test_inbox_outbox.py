@@ -18,9 +18,12 @@ def stepper(flow, event):
 def drain(store: SessionStore, flow, person: str, log: list[int]) -> None:
     """Process the person's updates like a worker process would (one 'process' per store)."""
     while (pending := store.inbox.next(person)) is not None:
-        result = store.transact(person, stepper(flow, Start()), update_id=pending.update_id)
-        if not result.duplicate and not result.out_of_order:
-            log.append(pending.update_id)
+
+        def logged(session, tx, update_id=pending.update_id):
+            log.append(update_id)  # under the person's lock: the order of the steps
+            return step(flow, session, Start(), NOW)
+
+        store.transact(person, logged, update_id=pending.update_id)
 
 
 def test_stored_updates_are_processed_once_in_order_by_several_processes(database_url, flow):

@@ -20,11 +20,12 @@ from sqlalchemy.engine import make_url
 
 from bot.engine import Session
 from bot.store import inbox as inbox_sql
+from bot.store import migrate
 from bot.store import outbox as outbox_sql
 from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import LastPrompt, Outbox
-from bot.store.schema import metadata, sessions
+from bot.store.schema import sessions
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,18 @@ _UPSERT = (
     "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
 )
 _LOAD = "SELECT data FROM sessions WHERE person = ?"
+# Keys of the form telegram:<chat id> (one colon) become telegram:<bot id>:<chat id>.
+_LEGACY = "person LIKE ? AND person NOT LIKE ?"
+_LEGACY_PATTERNS = ("telegram:%", "telegram:%:%")
+_ADOPT = tuple(
+    f"UPDATE {table} SET person = ? || substr(person, 10) WHERE {_LEGACY}"
+    for table in ("sessions", "prompts", "outbox", "inbox")
+)
+_ADOPT_IDS = (
+    "UPDATE outbox SET bot = ? WHERE bot = ''",
+    "UPDATE inbox SET bot = ? WHERE bot = '' AND NOT EXISTS "
+    "(SELECT 1 FROM inbox i WHERE i.bot = ? AND i.update_id = inbox.update_id)",
+)
 _ERASE = "DELETE FROM sessions WHERE person = ? RETURNING person"
 
 
@@ -102,9 +115,29 @@ class SessionStore:
         # An embedded database answers a transaction faster than a thread hand-off costs
         # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
         self.embedded = self.dialect.name == "sqlite"
-        check(self.engine, self.dialect, metadata.create_all)
+        check(self.engine, self.dialect, migrate.upgrade)
         self.inbox = Inbox(self.engine, self.dialect, bot)
         self.outbox = Outbox(self.engine, self.dialect, bot)
+        if bot:
+            self.adopt_legacy()
+
+    def adopt_legacy(self) -> int:
+        """Give rows from before several bots could share the database (``telegram:<chat>``)
+        to this bot: its people continue where they were. Return how many sessions."""
+        prefix = f"telegram:{self.bot}:"
+        adopted = 0
+        with transaction(self.engine, self.dialect) as cursor:
+            for statement in _ADOPT:
+                cursor.execute(self.dialect.sql(statement), (prefix, *_LEGACY_PATTERNS))
+                if statement.startswith("UPDATE sessions"):
+                    adopted = cursor.rowcount or 0
+            for statement in _ADOPT_IDS:
+                cursor.execute(self.dialect.sql(statement), (self.bot,) * statement.count("?"))
+        if adopted:
+            log.info(
+                "adopted %s sessions from before several bots could share the database", adopted
+            )
+        return adopted
 
     def close(self) -> None:
         """Release all connections."""
