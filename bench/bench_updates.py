@@ -33,7 +33,7 @@ from updates.common import (
 )
 from updates.driving import Contender, Users, measure_memory, measure_speed
 from updates.durable import build_durable, close_durable, postgres_database, postgres_reachable
-from updates.processes import child, run_processes
+from updates.processes import child, run_processes, store_sessions
 from updates.profiling import profile_durable
 from updates.report import print_report, print_throughput, print_versions
 from updates.throughput import Throughput, measure
@@ -65,6 +65,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--throughput-users", type=int, default=300, help="people per throughput run (300)"
+    )
+    parser.add_argument(
+        "--stored-sessions",
+        type=int,
+        default=100_000,
+        help="then two processes again with this many sessions stored, 0 to skip (100000)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--token", default="900:BENCH", help=argparse.SUPPRESS)
@@ -133,6 +139,19 @@ async def main(args: argparse.Namespace) -> int:
                         args.concurrent // 2,
                     )
                 )
+        if pg_version and args.stored_sessions:
+            await asyncio.to_thread(store_sessions, pg_url, args.stored_sessions)
+            runs.append(
+                await asyncio.to_thread(
+                    run_processes,
+                    pg_url,
+                    2,
+                    args.throughput_users // 2,
+                    args.warmup,
+                    args.concurrent // 2,
+                    f" +{args.stored_sessions // 1000}k stored",
+                )
+            )
         print_throughput(runs, args.concurrent)
         errors_in_runs = sum(run.errors for run in runs)
         if errors_in_runs:

@@ -99,7 +99,7 @@ def configure_logging(level: str, secret: str | None = None, log_format: str = "
     if secret:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_Redact(secret))
-    for noisy in ("httpx", "httpcore", "transitions", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "transitions", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # After its retries the rate limiter logs a 429 as an error; the outbox then waits and
     # sends the message again (and logs that), so it is not one.

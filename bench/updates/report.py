@@ -96,6 +96,10 @@ def print_throughput(runs: list[Throughput], concurrent: int) -> None:
         print(
             f"one process on PostgreSQL / baseline: {ratio:.2f}  target ≥ {TARGET_RATIO}: {verdict}"
         )
+    for run in runs:
+        if run.peak_mib:
+            peaks = ", ".join(f"{mib:.0f}" for mib in run.peak_mib)
+            print(f"peak resident memory per process, {run.name}: {peaks} MiB")
     if one is not None and two is not None:
         gain = two.rate / one.rate if one.rate else 0.0
         print(

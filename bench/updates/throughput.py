@@ -12,7 +12,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import Application
@@ -47,6 +47,7 @@ class Throughput:
     updates: int = 0
     seconds: float = 0.0
     errors: int = 0
+    peak_mib: list[float] = field(default_factory=list)  # per process, when measured
 
     @property
     def rate(self) -> float:
