@@ -72,8 +72,9 @@ class Conversations:
         """Load, step, save and queue the reply in one transaction (blocking).
 
         With ``typed``, a typed answer applies only to the question last delivered to the
-        person before they typed; otherwise the question is sent again and nothing recorded.
-        While that question's message is still on its way, AwaitingDelivery is raised (the
+        person before they typed; otherwise nothing is recorded and the question is sent again
+        (unless it arrived after they typed: it is on their screen now). While that question's
+        message is still on its way, AwaitingDelivery is raised (the
         transaction changes nothing; the caller tries again once it was delivered).
         An outcome that keeps nothing (consent declined) erases the person.
         """
@@ -87,7 +88,8 @@ class Conversations:
                 last = tx.last_prompt()
                 if last and last.pending and _same(last, again):
                     raise AwaitingDelivery(answered.question_id)
-                if deliver:
+                arrived_since = last and _same(last, again) and _after(last, typed.message_id)
+                if deliver and not arrived_since:  # else it is on their screen now
                     deliver(again, tx)
                 return session, again
             _report(session, new)
@@ -155,6 +157,10 @@ def _seen(tx: Tx, question_id: str, typed_message_id: int) -> bool:
         and last.message_id is not None
         and last.message_id < typed_message_id
     )
+
+
+def _after(last: LastPrompt, typed_message_id: int) -> bool:
+    return last.message_id is not None and last.message_id > typed_message_id
 
 
 def _same(last: LastPrompt, reply: Reply) -> bool:

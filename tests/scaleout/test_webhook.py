@@ -129,7 +129,7 @@ async def test_a_step_slower_than_telegrams_timeout_is_done_once(served, monkeyp
 
     def slow_handle(*args, **kwargs):
         calls.append(kwargs.get("update_id"))
-        time.sleep(1.5)  # longer than "Telegram" below waits for an answer
+        time.sleep(1.2)  # longer than "Telegram" below waits for an answer
         return handle(*args, **kwargs)
 
     monkeypatch.setattr(conversations, "handle", slow_handle)
@@ -137,7 +137,7 @@ async def test_a_step_slower_than_telegrams_timeout_is_done_once(served, monkeyp
     answers = []
     for _ in range(4):  # Telegram delivers again until it gets a 200 in time
         try:
-            answers.append(await post(http, body, timeout=1.0))
+            answers.append(await post(http, body, timeout=0.8))
         except TimeoutError:
             answers.append("timeout")
         await asyncio.sleep(0.3)
