@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Nostril twitch check bot.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument(
+        "--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_* settings)"
+    )
     commands.add_parser("start", help="Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
     chat = commands.add_parser("chat", help="the same conversation in this terminal")
     chat.add_argument("--person", default="local", help="whose session to use (default: local)")
@@ -42,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="exit 0 even when some answers now get less urgent advice (after review)",
     )
+    database = commands.add_parser("db", help="the database schema (Alembic migrations)")
+    database.add_argument("action", choices=("upgrade", "current"), help="upgrade: to the newest")
     test_flows = commands.add_parser(
         "test-flows", help="run the patient stories in FLOWS_DIR/tests and show coverage"
     )
@@ -67,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     token = settings.telegram_bot_token
-    configure_logging(settings.log_level, token.get_secret_value() if token else None)
+    configure_logging(
+        settings.log_level, token.get_secret_value() if token else None, settings.log_format
+    )
     if args.command == "validate":
         return _validate(settings, args.paths)
     if args.command == "diff":
@@ -82,27 +89,31 @@ def main(argv: list[str] | None = None) -> int:
         return _publishing(settings, args)
     if args.command == "chat":
         return _chat(settings, args.person)
+    if args.command == "db":
+        from bot.store.migrate_cli import database_command
+
+        return database_command(settings.database_url, args.action)
     if args.command == "start" and settings.telegram_bot_token is None:
         print(
             "No TELEGRAM_BOT_TOKEN set: chatting here in the terminal. To connect Telegram, "
             "put a BotFather token into .env (see README)."
         )
         return _chat(settings, "local")
-    if args.command == "start":
-        args.command = "run"
-    return _run(settings)
+    return _run(settings, webhook=getattr(args, "webhook", False))
 
 
-def configure_logging(level: str, secret: str | None = None) -> None:
-    """Log to stderr without personal data or the token, at every level (bot.privacy)."""
-    from bot.privacy.redaction import RedactingFormatter, quiet_libraries
+def configure_logging(level: str, secret: str | None = None, log_format: str = "text") -> None:
+    """Log to stderr as text or JSON, without personal data or the token at any level
+    (bot.privacy); person keys become keyed hashes that all processes of one bot share."""
+    from bot.logs import formatter
+    from bot.privacy.redaction import RedactingFormatter, key_people_by, quiet_libraries
 
     logging.basicConfig(level=level)
-    formatter = RedactingFormatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s", (secret,) if secret else ()
-    )
+    if secret:
+        key_people_by(secret)
+    redacting = RedactingFormatter(formatter(log_format), (secret,) if secret else ())
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(formatter)
+        handler.setFormatter(redacting)
     quiet_libraries(logging.getLevelName(level))
     # After its retries the rate limiter logs a 429 as an error; the outbox then waits and
     # sends the message again (and logs that), so it is not one.
@@ -226,7 +237,7 @@ def _chat(settings: Settings, person: str) -> int:
         conversations.store.close()
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, webhook: bool = False) -> int:
     if settings.telegram_bot_token is None:
         print(
             "error: TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather on Telegram\n"
@@ -236,10 +247,16 @@ def _run(settings: Settings) -> int:
         )
         return 2
     from bot.channels.telegram import run_polling
+    from bot.channels.telegram.webhook import run_webhook, webhook_problem
 
+    if webhook and (problem := webhook_problem(settings)):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     conversations = _open(settings)
     if isinstance(conversations, int):
         return conversations
+    if webhook:
+        return run_webhook(settings, conversations)
     return run_polling(settings, conversations)
 
 

@@ -31,6 +31,19 @@ class Settings(BaseSettings):
     watch_flows: bool = True
     flow_watch_debounce_ms: int = Field(default=1600, ge=10, le=60_000)
     require_approval: bool = False
+    log_format: Literal["text", "json"] = "text"
+    # Webhook mode (python -m bot run --webhook); see bot/channels/telegram/webhook.py.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    @property
+    def bot_id(self) -> str:
+        """The bot's id, the number before ':' in its token ('' without a token): it scopes
+        update ids, sessions and replies when several bots share one database."""
+        token = self.telegram_bot_token
+        return token.get_secret_value().partition(":")[0] if token else ""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -69,6 +82,32 @@ class Settings(BaseSettings):
                 raise ValueError("expected comma-separated numeric Telegram user ids")
             return tuple(int(p) for p in parts)
         return value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        if not text.startswith("https://"):
+            raise ValueError("must start with https:// (Telegram only calls HTTPS webhooks)")
+        return text
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        text = str(value)
+        allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        if not (1 <= len(text) <= 256 and set(text) <= allowed):
+            raise ValueError("use 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return text
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

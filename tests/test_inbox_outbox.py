@@ -18,9 +18,12 @@ def stepper(flow, event):
 def drain(store: SessionStore, flow, person: str, log: list[int]) -> None:
     """Process the person's updates like a worker process would (one 'process' per store)."""
     while (pending := store.inbox.next(person)) is not None:
-        result = store.transact(person, stepper(flow, Start()), update_id=pending.update_id)
-        if not result.duplicate and not result.out_of_order:
-            log.append(pending.update_id)
+
+        def logged(session, tx, update_id=pending.update_id):
+            log.append(update_id)  # under the person's lock: the order of the steps
+            return step(flow, session, Start(), NOW)
+
+        store.transact(person, logged, update_id=pending.update_id)
 
 
 def test_stored_updates_are_processed_once_in_order_by_several_processes(database_url, flow):
@@ -65,13 +68,18 @@ def test_the_outbox_delivers_each_persons_messages_in_order_once(database_url, f
     send("a", "a1", "a2?")
     send("b", "b1")
     batch = store.outbox.claim()
-    assert [o.payload for o in batch] == ["a1", "b1"]  # one per person, oldest first
+    assert [o.payload for o in batch] == ["a1", "a2?", "b1"]  # each person's queue, in order
     assert other.outbox.claim() == []  # leased: another process does not send them too
-    for outgoing in batch:
-        store.outbox.delivered(outgoing, None)
-    (question,) = other.outbox.claim()
-    assert question.payload == "a2?"
-    other.outbox.retry_later(question, 60)  # a 429: it waits
+    send("a", "a3")  # queued while a's queue is leased: nobody else may send it before a2
+    assert other.outbox.claim() == []
+    first, _question, b1 = batch
+    store.outbox.delivered(first, None)
+    store.outbox.delivered(b1, None)
+    store.outbox.retry_later(_question, 0)  # failed, gives its lease back
+    (question, a3) = other.outbox.claim()
+    assert (question.payload, a3.payload) == ("a2?", "a3")
+    other.outbox.retry_later(question, 60)  # a 429: it waits, and a3 behind it
+    other.outbox.settle([], [a3])
     assert store.outbox.claim() == []
     store.close()
     other.close()

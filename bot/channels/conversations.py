@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,16 @@ class Typed:
 log = logging.getLogger(__name__)
 
 KEEP_EARLIER_VERSIONS = 16  # replaced versions kept to tell people what changed
+
+
+# Set by a caller that reports on each update (the inbox worker's log line): the steps fill
+# in the state before and after, and the outcome a check reached.
+STEP_REPORT: ContextVar[dict[str, str | None] | None] = ContextVar("step_report", default=None)
+
+
+class AwaitingDelivery(Exception):
+    """A typed answer to a question whose message is still being delivered: whether the
+    person saw it is not known yet, so the update waits (nothing is recorded or sent)."""
 
 
 class Conversations:
@@ -101,7 +112,10 @@ class Conversations:
         """Load, step, save and queue the reply in one transaction (blocking).
 
         With ``typed``, a typed answer applies only to the question last delivered to the
-        person before they typed; otherwise the question is sent again and nothing recorded.
+        person before they typed; otherwise nothing is recorded and the question is sent again
+        (unless it arrived after they typed: it is on their screen now). While that question's
+        message is still on its way, AwaitingDelivery is raised (the
+        transaction changes nothing; the caller tries again once it was delivered).
         An outcome that keeps nothing (consent declined) erases the person.
         """
         moment = now or self.clock()
@@ -118,9 +132,13 @@ class Conversations:
             if answered is not None and not _seen(tx, answered.question_id, typed.message_id):
                 again = Reply(prompt=answered.prompt)
                 last = tx.last_prompt()
-                if deliver and not (last and last.pending and _same(last, again)):
+                if last and last.pending and _same(last, again):
+                    raise AwaitingDelivery(answered.question_id)
+                arrived_since = last and _same(last, again) and _after(last, typed.message_id)
+                if deliver and not arrived_since:  # else it is on their screen now
                     deliver(again, tx)
                 return session, again
+            _report(session, new)
             if reply.forget:
                 tx.erase()  # the flow's outcome keeps nothing (consent declined)
             if reply.cancel_checkins:
@@ -168,6 +186,17 @@ class Conversations:
         return self.store.claim(update_id, person)
 
 
+def _report(before: Session | None, after: Session | None) -> None:
+    report = STEP_REPORT.get()
+    if report is None:
+        return
+    report["before"] = before.state if before else None
+    report["after"] = after.state if after else None
+    reached = after is not None and after.ended and not (before and before.ended)
+    report["outcome"] = after.state if reached else None  # type: ignore[union-attr]
+    report["flow"] = after.flow_id if after else None
+
+
 def _typed_answer(event: Event) -> bool:
     return isinstance(event, Answer) and event.question_id is None and event.option_id is None
 
@@ -182,6 +211,10 @@ def _seen(tx: Tx, question_id: str, typed_message_id: int) -> bool:
     )
 
 
+def _after(last: LastPrompt, typed_message_id: int) -> bool:
+    return last.message_id is not None and last.message_id > typed_message_id
+
+
 def _same(last: LastPrompt, reply: Reply) -> bool:
     return reply.prompt is not None and last.question_id == reply.prompt.question_id
 
@@ -194,7 +227,9 @@ def build_conversations(settings: Settings) -> Conversations:
     flow that cannot load stops start-up (FlowLoadError)."""
     flows, errors = check_flows(settings.flows_dir)
     store = SessionStore(
-        settings.database_url, session_ttl=timedelta(days=settings.session_ttl_days)
+        settings.database_url,
+        session_ttl=timedelta(days=settings.session_ttl_days),
+        bot=settings.bot_id,
     )
     releases = Releases(store.engine)
     recovered = last_releases(releases, settings.flows_dir, exclude=set(flows))

@@ -14,7 +14,8 @@ import logging
 import os
 import re
 
-# Per process: opaque keys correlate lines of one run, never a chat id across runs.
+# Opaque keys correlate the lines about one person; without a bot token they hold for one
+# run only. ``key_people_by`` keys them by the token, so all processes of a bot agree.
 _KEY = os.urandom(16)
 _FIELDS = (
     "first_name|last_name|full_name|username|usernames|phone_number|bio|text|caption|title|"
@@ -33,11 +34,18 @@ QUIET = {
     "apscheduler": logging.WARNING,
     "sqlalchemy": logging.WARNING,
     "psycopg": logging.INFO,
+    "alembic": logging.WARNING,
 }
 
 
+def key_people_by(secret: str) -> None:
+    """Derive the opaque keys from ``secret`` (the bot token), not from this run."""
+    global _KEY
+    _KEY = hashlib.sha256(b"opaque person keys\0" + secret.encode()).digest()
+
+
 def opaque(person: str) -> str:
-    """An opaque stand-in for a person key, stable within this process only."""
+    """An opaque stand-in for a person key: it cannot be turned back into a chat id."""
     digest = hmac.new(_KEY, person.encode(), hashlib.sha256).hexdigest()[:10]
     return f"person#{digest}"
 
@@ -51,15 +59,25 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
-    """A formatter whose every line (message, arguments, traceback) is redacted."""
+    """Formats with ``inner`` (text or JSON) after redacting the message and traceback."""
 
-    def __init__(self, fmt: str, secrets: tuple[str, ...] = ()) -> None:
-        super().__init__(fmt)
+    def __init__(self, inner: logging.Formatter, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.inner = inner
         self.secrets = secrets
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record formatted as usual, then redacted."""
-        return redact(super().format(record), self.secrets)
+        """The record with its message, arguments and traceback redacted, then formatted."""
+        clean = logging.makeLogRecord(record.__dict__)
+        clean.msg, clean.args = redact(record.getMessage(), self.secrets), None
+        if record.exc_info and not record.exc_text:
+            clean.exc_text = self.inner.formatException(record.exc_info)
+        clean.exc_info = None
+        if clean.exc_text:
+            clean.exc_text = redact(clean.exc_text, self.secrets)
+        if record.stack_info:
+            clean.stack_info = redact(record.stack_info, self.secrets)
+        return self.inner.format(clean)
 
 
 def quiet_libraries(level: int) -> None:

@@ -37,7 +37,7 @@ class Dialect:
 
     name: str
     begin: str | None  # statement that opens a write transaction, if one is needed
-    lock: str  # suffix that locks selected rows until commit
+    lock_person: str | None  # statement that locks one person (a key) until commit, if needed
 
     def sql(self, statement: str) -> str:
         """``statement`` with ``?`` placeholders in this driver's style."""
@@ -52,9 +52,12 @@ class Dialect:
 
 _DIALECTS = {
     # BEGIN IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock.
-    "sqlite": Dialect("sqlite", "BEGIN IMMEDIATE", ""),
-    # FOR UPDATE locks the person's row until commit: one step at a time per person.
-    "postgresql": Dialect("postgresql", None, " FOR UPDATE"),
+    "sqlite": Dialect("sqlite", "BEGIN IMMEDIATE", None),
+    # A transaction-scoped advisory lock on the person's key: one step at a time per person,
+    # also before their first row exists (a hash collision only serialises two people).
+    "postgresql": Dialect(
+        "postgresql", None, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
+    ),
 }
 
 

@@ -4,6 +4,9 @@ An update is stored with its person and raw content. Processing it marks it proc
 the same transaction as the step it causes (``mark``), and drops the content: afterwards only
 the id remains, so a re-delivered update is recognised. A person's updates are processed in
 update id order, also by several processes (``mark`` refuses to skip an older one).
+
+Telegram numbers updates per bot, so an update is identified by (bot, update id): several
+bots can share one database.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +23,10 @@ from sqlalchemy.engine import Engine
 from bot.store.database import Dialect, transaction
 
 log = logging.getLogger(__name__)
+
+# Set by a caller that wants to know which updates its steps marked processed (the inbox
+# worker: an update no step marked is marked afterwards, in one more transaction).
+MARKED: ContextVar[set[int] | None] = ContextVar("inbox_marked", default=None)
 
 # Telegram re-delivers an unconfirmed update for up to a day; keep ids twice as long.
 UPDATE_ID_RETENTION_S = 48 * 3600
@@ -39,50 +47,68 @@ class Pending:
     update_id: int
     payload: str | None
     attempts: int
+    person: str | None = None
 
 
 _ADD = (
-    "INSERT INTO inbox (update_id, person, payload, attempts, received_at) "
-    "VALUES (?, ?, ?, 0, ?) ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+    "INSERT INTO inbox (bot, update_id, person, payload, attempts, received_at) "
+    "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (bot, update_id) DO NOTHING RETURNING update_id"
 )
 _OLDER = (
-    "SELECT update_id FROM inbox WHERE person = ? AND processed_at IS NULL AND update_id < ? "
-    "LIMIT 1"
+    "SELECT update_id FROM inbox WHERE bot = ? AND person = ? AND processed_at IS NULL "
+    "AND update_id < ? LIMIT 1"
 )
 # An update handled without passing through the inbox (tests, embedders) is recorded too.
 _MARK = (
-    "INSERT INTO inbox (update_id, attempts, received_at, processed_at) VALUES (?, 0, ?, ?) "
-    "ON CONFLICT (update_id) DO UPDATE SET processed_at = excluded.processed_at, "
-    "payload = NULL, person = NULL, not_before = NULL WHERE inbox.processed_at IS NULL "
-    "RETURNING update_id"
+    "INSERT INTO inbox (bot, update_id, attempts, received_at, processed_at) "
+    "VALUES (?, ?, 0, ?, ?) ON CONFLICT (bot, update_id) DO UPDATE SET "
+    "processed_at = excluded.processed_at, payload = NULL, person = NULL, not_before = NULL "
+    "WHERE inbox.processed_at IS NULL RETURNING update_id"
+)
+# Skips an update whose person has an older one waiting for a retry: it must go first.
+_DUE = (
+    "SELECT i.update_id, i.payload, i.attempts, i.person FROM inbox i WHERE i.bot = ? "
+    "AND i.processed_at IS NULL AND (i.not_before IS NULL OR i.not_before <= ?) "
+    "AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.bot = i.bot AND o.person = i.person "
+    "AND o.processed_at IS NULL AND o.update_id < i.update_id AND o.not_before > ?) "
+    "ORDER BY i.update_id LIMIT ?"
 )
 _DUE_PEOPLE = (
-    "SELECT i.person FROM inbox i WHERE i.processed_at IS NULL AND i.update_id = "
-    "(SELECT min(j.update_id) FROM inbox j WHERE j.person = i.person AND j.processed_at IS NULL) "
+    "SELECT i.person FROM inbox i WHERE i.bot = ? AND i.processed_at IS NULL AND i.update_id = "
+    "(SELECT min(j.update_id) FROM inbox j WHERE j.bot = i.bot AND j.person = i.person "
+    "AND j.processed_at IS NULL) "
     "AND (i.not_before IS NULL OR i.not_before <= ?) ORDER BY i.update_id LIMIT ?"
 )
 _NEXT = (
-    "SELECT update_id, payload, attempts FROM inbox WHERE person = ? AND processed_at IS NULL "
-    "AND (not_before IS NULL OR not_before <= ?) ORDER BY update_id LIMIT 1"
+    "SELECT update_id, payload, attempts, person FROM inbox WHERE bot = ? AND person = ? "
+    "AND processed_at IS NULL AND (not_before IS NULL OR not_before <= ?) "
+    "ORDER BY update_id LIMIT 1"
 )
 _RETRY = (
     "UPDATE inbox SET attempts = attempts + 1, not_before = ? "
-    "WHERE update_id = ? AND processed_at IS NULL"
+    "WHERE bot = ? AND update_id = ? AND processed_at IS NULL"
 )
-_COUNT = "SELECT count(*) FROM inbox WHERE processed_at IS NULL"
+_COUNT = "SELECT count(*) FROM inbox WHERE bot = ? AND processed_at IS NULL"
 _PURGE = "DELETE FROM inbox WHERE processed_at < ?"
 
 
-def mark(cursor: Any, dialect: Dialect, update_id: int, person: str | None) -> None:
+def mark(cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | None) -> None:
     """Mark an update processed inside a step's transaction (raises Duplicate, OutOfOrder)."""
     if person is not None:
-        cursor.execute(dialect.sql(_OLDER), (person, update_id))
+        cursor.execute(dialect.sql(_OLDER), (bot, person, update_id))
         if cursor.fetchone() is not None:
             raise OutOfOrder(update_id)
     now = time.time()
-    cursor.execute(dialect.sql(_MARK), (update_id, now, now))
+    cursor.execute(dialect.sql(_MARK), (bot, update_id, now, now))
     if cursor.fetchone() is None:
         raise Duplicate(update_id)
+
+
+def noted(update_id: int) -> None:
+    """Tell a waiting caller (``MARKED``) that a step took care of ``update_id``."""
+    box = MARKED.get()
+    if box is not None:
+        box.add(update_id)
 
 
 def purge(cursor: Any, dialect: Dialect, now: float) -> int:
@@ -92,11 +118,12 @@ def purge(cursor: Any, dialect: Dialect, now: float) -> int:
 
 
 class Inbox:
-    """Stored updates waiting to be processed."""
+    """Stored updates of one bot waiting to be processed."""
 
-    def __init__(self, engine: Engine, dialect: Dialect):
+    def __init__(self, engine: Engine, dialect: Dialect, bot: str = ""):
         self.engine = engine
         self.dialect = dialect
+        self.bot = bot
 
     def add(self, updates: Iterable[tuple[int, str | None, str]]) -> list[int]:
         """Store (update_id, person, raw update) rows in one transaction; return the ids of
@@ -105,31 +132,39 @@ class Inbox:
         repeats = []
         with transaction(self.engine, self.dialect) as cursor:
             for update_id, person, payload in updates:
-                cursor.execute(self.dialect.sql(_ADD), (update_id, person, payload, now))
+                row = (self.bot, update_id, person, payload, now)
+                cursor.execute(self.dialect.sql(_ADD), row)
                 if cursor.fetchone() is None:
                     repeats.append(update_id)
         return repeats
 
+    def due(self, limit: int = 256) -> list[Pending]:
+        """The oldest due unprocessed updates (with their person), in update id order."""
+        with transaction(self.engine, self.dialect) as cursor:
+            now = time.time()
+            cursor.execute(self.dialect.sql(_DUE), (self.bot, now, now, limit))
+            return [Pending(*row) for row in cursor.fetchall()]
+
     def due_people(self, limit: int = 64) -> list[str]:
         """People whose oldest unprocessed update is due, oldest first."""
         with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(self.dialect.sql(_DUE_PEOPLE), (time.time(), limit))
+            cursor.execute(self.dialect.sql(_DUE_PEOPLE), (self.bot, time.time(), limit))
             return [row[0] for row in cursor.fetchall()]
 
     def next(self, person: str) -> Pending | None:
         """The person's oldest unprocessed update, if it is due."""
         with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(self.dialect.sql(_NEXT), (person, time.time()))
+            cursor.execute(self.dialect.sql(_NEXT), (self.bot, person, time.time()))
             row = cursor.fetchone()
-        return None if row is None else Pending(row[0], row[1], row[2])
+        return None if row is None else Pending(*row)
 
     def retry_later(self, update_id: int, delay: float) -> None:
         """Count a failed attempt and wait ``delay`` seconds before the next."""
         with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(self.dialect.sql(_RETRY), (time.time() + delay, update_id))
+            cursor.execute(self.dialect.sql(_RETRY), (time.time() + delay, self.bot, update_id))
 
     def unprocessed(self) -> int:
-        """How many updates wait to be processed."""
+        """How many updates of this bot wait to be processed."""
         with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(_COUNT)
+            cursor.execute(self.dialect.sql(_COUNT), (self.bot,))
             return int(cursor.fetchone()[0])

@@ -1,8 +1,10 @@
 """The durable outbox: replies are written in the step's transaction and delivered afterwards.
 
-A relay claims the oldest undelivered message of each person (a lease, so several processes
-never send the same message at once), sends it, then deletes it. A crash between sending and
-deleting repeats that one message after a restart; nothing is lost.
+A relay leases the queues of several people at once (whoever leases a person's oldest message
+owns that person's queue, so several processes never send the same message or reorder one
+person's), sends them in rounds of one message per person, and confirms each round in one
+transaction. A crash between sending and confirming repeats at most one message per person
+after a restart; nothing is lost.
 
 The ``prompts`` table remembers the question last sent to each person and, once delivered,
 its message id: a typed answer may only apply to a question the person has seen.
@@ -15,6 +17,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,8 +52,8 @@ class LastPrompt:
 
 
 _ENQUEUE = (
-    "INSERT INTO outbox (person, payload, question_id, created_at, attempts) "
-    "VALUES (?, ?, ?, ?, 0) RETURNING id"
+    "INSERT INTO outbox (bot, person, payload, question_id, created_at, attempts) "
+    "VALUES (?, ?, ?, ?, ?, 0) RETURNING id"
 )
 _SET_PROMPT = (
     "INSERT INTO prompts (person, question_id, outbox_id, message_id, payload) "
@@ -63,12 +66,18 @@ _LAST_PROMPT = (
     "EXISTS (SELECT 1 FROM outbox o WHERE o.id = p.outbox_id) FROM prompts p WHERE p.person = ?"
 )
 _FORGET = ("DELETE FROM outbox WHERE person = ?", "DELETE FROM prompts WHERE person = ?")
-_CLAIM = (
-    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN ("
-    "SELECT o.id FROM outbox o WHERE o.id IN (SELECT min(id) FROM outbox GROUP BY person) "
-    "AND (o.lease_until IS NULL OR o.lease_until < ?) "
-    "AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id LIMIT ?) "
-    "AND (lease_until IS NULL OR lease_until < ?) "
+# The oldest message of each person of this bot, when it is due and free. Whoever leases a
+# person's oldest message owns the person's queue until it deleted that message.
+# Our own leases count as free: a round whose confirmation failed is taken up again.
+_HEADS = (
+    "SELECT o.person FROM outbox o WHERE o.id IN "
+    "(SELECT min(id) FROM outbox WHERE bot = ? GROUP BY person) "
+    "AND (o.lease_until IS NULL OR o.lease_until < ? OR o.lease_owner = ?) "
+    "AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id LIMIT ?"
+)
+_LEASE = (
+    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE bot = ? AND person IN ({people}) "
+    "AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) "
     "RETURNING id, person, payload, question_id, attempts"
 )
 _DELIVERED = (
@@ -79,16 +88,22 @@ _RETRY = (
     "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, not_before = ?, "
     "attempts = attempts + 1 WHERE id = ?"
 )
+_UNLEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ?"
 _OWNERS = "SELECT DISTINCT lease_owner FROM outbox WHERE lease_owner IS NOT NULL"
 _RELEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"
-_COUNT = "SELECT count(*) FROM outbox"
+_COUNT = "SELECT count(*) FROM outbox WHERE bot = ?"
 
 
 def enqueue(
-    cursor: Any, dialect: Dialect, person: str, payload: str, question_id: str | None = None
+    cursor: Any,
+    dialect: Dialect,
+    bot: str,
+    person: str,
+    payload: str,
+    question_id: str | None = None,
 ) -> int:
     """Add a message inside the current transaction; a question also becomes the last prompt."""
-    cursor.execute(dialect.sql(_ENQUEUE), (person, payload, question_id, time.time()))
+    cursor.execute(dialect.sql(_ENQUEUE), (bot, person, payload, question_id, time.time()))
     outbox_id = int(cursor.fetchone()[0])
     if question_id is not None:
         cursor.execute(dialect.sql(_SET_PROMPT), (person, question_id, outbox_id, payload))
@@ -122,13 +137,25 @@ def _owner_alive(owner: str) -> bool:
     return True
 
 
-class Outbox:
-    """Delivery side of the outbox: claim, confirm, retry."""
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a sent message: delivered (or dropped), or to be tried again later."""
 
-    def __init__(self, engine: Engine, dialect: Dialect):
+    outgoing: Outgoing
+    message_id: int | None = None
+    retry_in: float | None = None  # seconds; None when it is done with
+
+
+class Outbox:
+    """Delivery side of one bot's outbox: lease people's queues, confirm, retry."""
+
+    def __init__(self, engine: Engine, dialect: Dialect, bot: str = ""):
         self.engine = engine
         self.dialect = dialect
+        self.bot = bot
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # PostgreSQL: a head another relay is leasing right now is skipped, not waited for.
+        self._heads = _HEADS + (" FOR UPDATE SKIP LOCKED" if dialect.name == "postgresql" else "")
 
     def release_dead(self) -> int:
         """Free leases held by processes of this machine that no longer run."""
@@ -141,30 +168,53 @@ class Outbox:
                     released += cursor.rowcount or 0
         return released
 
-    def claim(self, limit: int = 32) -> list[Outgoing]:
-        """Lease the oldest due message of up to ``limit`` people (one each, so order holds)."""
+    def claim(self, people: int = 64) -> list[Outgoing]:
+        """Lease every queued message of up to ``people`` people whose oldest message is due,
+        in one transaction; oldest first. Send each person's in this order."""
         now = time.time()
+        until = now + LEASE_S
         with transaction(self.engine, self.dialect) as cursor:
+            params = (self.bot, now, self.owner, now, people)
+            cursor.execute(self.dialect.sql(self._heads), params)
+            heads = [row[0] for row in cursor.fetchall()]
+            if not heads:
+                return []
+            lease = _LEASE.format(people=", ".join("?" * len(heads)))
             cursor.execute(
-                self.dialect.sql(_CLAIM), (self.owner, now + LEASE_S, now, now, limit, now)
+                self.dialect.sql(lease), (self.owner, until, self.bot, *heads, now, self.owner)
             )
             rows = cursor.fetchall()
         return sorted((Outgoing(*row) for row in rows), key=lambda o: o.id)
 
+    def settle(self, outcomes: Sequence[Outcome], release: Sequence[Outgoing] = ()) -> None:
+        """Record a round of sends in one transaction: delete what was delivered (keeping a
+        question's message id), schedule retries, and give back leases of ``release``."""
+        if not outcomes and not release:
+            return
+        now = time.time()
+        sql = self.dialect.sql
+        with transaction(self.engine, self.dialect) as cursor:
+            for outcome in outcomes:
+                outgoing = outcome.outgoing
+                if outcome.retry_in is not None:
+                    cursor.execute(sql(_RETRY), (now + outcome.retry_in, outgoing.id))
+                    continue
+                cursor.execute(sql(_DELIVERED[0]), (outgoing.id,))
+                if outgoing.question_id is not None and outcome.message_id is not None:
+                    cursor.execute(sql(_DELIVERED[1]), (outcome.message_id, outgoing.id))
+            for outgoing in release:
+                cursor.execute(sql(_UNLEASE), (outgoing.id,))
+
     def delivered(self, outgoing: Outgoing, message_id: int | None) -> None:
         """The message arrived: delete it, and remember the message id of a question."""
-        with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(self.dialect.sql(_DELIVERED[0]), (outgoing.id,))
-            if outgoing.question_id is not None and message_id is not None:
-                cursor.execute(self.dialect.sql(_DELIVERED[1]), (message_id, outgoing.id))
+        self.settle([Outcome(outgoing, message_id)])
 
     def retry_later(self, outgoing: Outgoing, delay: float) -> None:
         """Release the message and try again in ``delay`` seconds."""
-        with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(self.dialect.sql(_RETRY), (time.time() + delay, outgoing.id))
+        self.settle([Outcome(outgoing, retry_in=delay)])
 
     def undelivered(self) -> int:
-        """How many messages wait to be delivered."""
+        """How many messages of this bot wait to be delivered."""
         with transaction(self.engine, self.dialect) as cursor:
-            cursor.execute(_COUNT)
+            cursor.execute(self.dialect.sql(_COUNT), (self.bot,))
             return int(cursor.fetchone()[0])

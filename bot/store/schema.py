@@ -26,7 +26,7 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 sessions = Table(
     "sessions",
     metadata,
-    # A channel-scoped id such as "telegram:12345"; no names, no message text.
+    # A channel- and bot-scoped id such as "telegram:<bot id>:<chat id>"; no names, no text.
     Column("person", String(64), primary_key=True),
     Column("flow_id", String(32), nullable=False),
     Column("state", String(32), nullable=False),
@@ -38,7 +38,10 @@ sessions = Table(
 inbox = Table(
     "inbox",
     metadata,
-    Column("update_id", _ID, primary_key=True, autoincrement=False),
+    # Telegram numbers updates per bot: several bots sharing the database each have their own
+    # sequence. The bot id is the number before ':' in its token ('' outside Telegram).
+    Column("bot", String(32), primary_key=True, server_default=""),
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     # The person and the raw update are kept only until the update is processed;
     # afterwards only the id remains, to ignore a re-delivery.
     Column("person", String(64), nullable=True),
@@ -49,6 +52,7 @@ inbox = Table(
     Column("processed_at", Float, nullable=True, index=True),
     Index(
         "ix_inbox_pending",
+        "bot",
         "person",
         "update_id",
         sqlite_where=text("processed_at IS NULL"),
@@ -60,6 +64,7 @@ outbox = Table(
     "outbox",
     metadata,
     Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("bot", String(32), nullable=False, server_default=""),  # the bot that sends it
     Column("person", String(64), nullable=False),
     Column("payload", Text, nullable=False),  # what to send, in the channel's own form
     Column("question_id", String(64), nullable=True),  # set when it asks a question
@@ -69,6 +74,7 @@ outbox = Table(
     Column("lease_owner", String(128), nullable=True),
     Column("lease_until", Float, nullable=True),
     Index("ix_outbox_person", "person", "id"),
+    Index("ix_outbox_bot", "bot", "id"),
     sqlite_autoincrement=True,  # ids are never reused: prompts.outbox_id stays unambiguous
 )
 

@@ -21,12 +21,13 @@ from sqlalchemy.engine import make_url
 from bot.engine import Session
 from bot.privacy.redaction import opaque
 from bot.store import inbox as inbox_sql
+from bot.store import migrate
 from bot.store import outbox as outbox_sql
 from bot.store.checkins import CheckinBook, PersonCheckins
 from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import LastPrompt, Outbox
-from bot.store.schema import metadata, sessions
+from bot.store.schema import sessions
 from bot.store.scrub import scrub
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,18 @@ _UPSERT = (
     "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
 )
 _LOAD = "SELECT data FROM sessions WHERE person = ?"
+# Keys of the form telegram:<chat id> (one colon) become telegram:<bot id>:<chat id>.
+_LEGACY = "person LIKE ? AND person NOT LIKE ?"
+_LEGACY_PATTERNS = ("telegram:%", "telegram:%:%")
+_ADOPT = tuple(
+    f"UPDATE {table} SET person = ? || substr(person, 10) WHERE {_LEGACY}"
+    for table in ("sessions", "prompts", "outbox", "inbox", "checkins")
+)
+_ADOPT_IDS = (
+    "UPDATE outbox SET bot = ? WHERE bot = ''",
+    "UPDATE inbox SET bot = ? WHERE bot = '' AND NOT EXISTS "
+    "(SELECT 1 FROM inbox i WHERE i.bot = ? AND i.update_id = inbox.update_id)",
+)
 _ERASE = "DELETE FROM sessions WHERE person = ? RETURNING person"
 
 
@@ -55,10 +68,11 @@ class TxResult(Generic[R]):
 class Tx:
     """What a step may do besides changing the session, inside its transaction."""
 
-    def __init__(self, cursor: Any, dialect: Dialect, person: str):
+    def __init__(self, cursor: Any, dialect: Dialect, person: str, bot: str = ""):
         self._cursor = cursor
         self._dialect = dialect
         self.person = person
+        self.bot = bot
         self.erased = False
         self.checkins = PersonCheckins(cursor, dialect, person)
 
@@ -68,7 +82,7 @@ class Tx:
 
     def send(self, payload: str, question_id: str | None = None) -> None:
         """Deliver ``payload`` after commit; ``question_id`` marks a question being asked."""
-        outbox_sql.enqueue(self._cursor, self._dialect, self.person, payload, question_id)
+        outbox_sql.enqueue(self._cursor, self._dialect, self.bot, self.person, payload, question_id)
 
     def resend_prompt(self) -> bool:
         """Send the last question again unless it is still waiting; False if there is none."""
@@ -106,19 +120,42 @@ Stepper = Callable[[Session | None, Tx], tuple[Session | None, R]]
 class SessionStore:
     """Load-step-save transactions over one database, with its inbox and outbox."""
 
-    def __init__(self, url: str, *, session_ttl: timedelta = timedelta(days=30)):
+    def __init__(self, url: str, *, session_ttl: timedelta = timedelta(days=30), bot: str = ""):
+        """``bot`` scopes the inbox and outbox: several bots may share one database (their
+        people's keys must differ too, e.g. ``telegram:<bot id>:<chat id>``)."""
         self.url = make_url(url)
+        self.bot = bot
         self.session_ttl = session_ttl
         self.engine = open_engine(url)
         self.dialect = dialect_of(self.engine)
         # An embedded database answers a transaction faster than a thread hand-off costs
         # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
         self.embedded = self.dialect.name == "sqlite"
-        check(self.engine, self.dialect, metadata.create_all)
-        self.inbox = Inbox(self.engine, self.dialect)
-        self.outbox = Outbox(self.engine, self.dialect)
+        check(self.engine, self.dialect, migrate.upgrade)
+        self.inbox = Inbox(self.engine, self.dialect, bot)
+        self.outbox = Outbox(self.engine, self.dialect, bot)
         self.checkins = CheckinBook(self.engine, self.dialect)
         self.scrub_due = False  # something was erased and may linger (WAL, dead tuples)
+        if bot:
+            self.adopt_legacy()
+
+    def adopt_legacy(self) -> int:
+        """Give rows from before several bots could share the database (``telegram:<chat>``)
+        to this bot: its people continue where they were. Return how many sessions."""
+        prefix = f"telegram:{self.bot}:"
+        adopted = 0
+        with transaction(self.engine, self.dialect) as cursor:
+            for statement in _ADOPT:
+                cursor.execute(self.dialect.sql(statement), (prefix, *_LEGACY_PATTERNS))
+                if statement.startswith("UPDATE sessions"):
+                    adopted = cursor.rowcount or 0
+            for statement in _ADOPT_IDS:
+                cursor.execute(self.dialect.sql(statement), (self.bot,) * statement.count("?"))
+        if adopted:
+            log.info(
+                "adopted %s sessions from before several bots could share the database", adopted
+            )
+        return adopted
 
     def close(self) -> None:
         """Release all connections."""
@@ -139,29 +176,36 @@ class SessionStore:
 
         With ``update_id`` the update is marked processed in the inbox: one seen before
         changes nothing and returns a duplicate; one with an older unprocessed update of the
-        same person changes nothing and returns ``out_of_order``. The person's row is locked
-        (PostgreSQL) or the database is (SQLite), so steps of one person never interleave.
+        same person changes nothing and returns ``out_of_order``. The person is locked first
+        (PostgreSQL: a transaction-scoped advisory lock on the person's key, which exists
+        before their first session row does; SQLite: the whole database), so steps of one
+        person never interleave, not even a brand-new person's first two.
         """
         sql = self.dialect.sql
         try:
             with transaction(self.engine, self.dialect) as cursor:
+                if self.dialect.lock_person:
+                    cursor.execute(sql(self.dialect.lock_person), (person,))
                 if update_id is not None:
-                    inbox_sql.mark(cursor, self.dialect, update_id, person)
-                cursor.execute(sql(_LOAD) + self.dialect.lock, (person,))
+                    inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
+                cursor.execute(sql(_LOAD), (person,))
                 row = cursor.fetchone()
                 current = _parse(row[0], person) if row else None
-                tx = Tx(cursor, self.dialect, person)
+                tx = Tx(cursor, self.dialect, person, self.bot)
                 new, result = stepper(current, tx)
                 if not tx.erased and new is not None and new is not current:
                     values = (new.flow_id, new.state, new.model_dump_json())
                     stamp = self.dialect.stamp(new.updated_at)
                     cursor.execute(sql(_UPSERT), (person, *values, stamp))
         except Duplicate:
+            inbox_sql.noted(update_id)  # type: ignore[arg-type]
             return TxResult(None, duplicate=True)
         except OutOfOrder:
             return TxResult(None, out_of_order=True)
         if tx.erased:
             self._after_erasure()
+        if update_id is not None:
+            inbox_sql.noted(update_id)
         return TxResult(result)
 
     def _after_erasure(self) -> None:
@@ -198,7 +242,7 @@ class SessionStore:
         """Record an update that changes no session; False when it was seen before."""
         try:
             with transaction(self.engine, self.dialect) as cursor:
-                inbox_sql.mark(cursor, self.dialect, update_id, person)
+                inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
         except (Duplicate, OutOfOrder):
             return False
         return True

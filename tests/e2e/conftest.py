@@ -183,10 +183,14 @@ class BotProcess:
         finally:
             engine.dispose()
 
+    def person(self, chat_id: int) -> str:
+        """The store key of a private chat with this bot."""
+        return f"telegram:{self.emulator.token.partition(':')[0]}:{chat_id}"
+
     def session(self, chat_id: int) -> dict[str, Any] | None:
         """The stored session of a private chat (its JSON plus ``row_version``), or None."""
         rows = self.query(
-            "SELECT data, row_version FROM sessions WHERE person = :p", p=f"telegram:{chat_id}"
+            "SELECT data, row_version FROM sessions WHERE person = :p", p=self.person(chat_id)
         )
         return None if not rows else {**json.loads(rows[0][0]), "row_version": rows[0][1]}
 

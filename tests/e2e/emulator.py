@@ -68,6 +68,7 @@ class Emulator(BotApiMethods, PeopleActions, EmulatorViews):
         self._thread: threading.Thread | None = None
         self._wake = asyncio.Event()
         self._closing = False
+        self.webhook: JSON = {}  # the last setWebhook call's parameters
 
     # ------------------------------------------------------------------ server lifecycle
     @property

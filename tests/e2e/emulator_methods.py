@@ -36,6 +36,10 @@ class BotApiMethods:
         flags = ["can_read_all_group_messages", "supports_inline_queries", "has_main_web_app"]
         return {**self.bot_user, "can_join_groups": True, **dict.fromkeys(flags, False)}
 
+    def _api_setwebhook(self, p: JSON) -> bool:
+        self.webhook = dict(p)
+        return True
+
     def _api_deletewebhook(self, p: JSON) -> bool:
         if p.get("drop_pending_updates"):
             self._drop(lambda update_id: True)

@@ -123,7 +123,7 @@ def test_postgresql_unreachable_hanging_or_locked_mid_run(
         with engine.connect() as conn:
             conn.execute(
                 text("SELECT 1 FROM sessions WHERE person = :p FOR UPDATE"),
-                {"p": f"telegram:{ann.chat_id}"},
+                {"p": bot.person(ann.chat_id)},
             )
             stalled = ann.presses()
             time.sleep(0.5)

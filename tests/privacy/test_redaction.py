@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from telegram import Update
 
+from bot.logs import formatter as formatter_for
 from bot.privacy.redaction import RedactingFormatter, opaque, quiet_libraries, redact
 
 UPDATE = {
@@ -43,9 +45,10 @@ def test_person_keys_become_opaque_and_stable_within_the_process():
     assert opaque("telegram:5550123") != opaque("telegram:5550124")
 
 
-def test_formatter_redacts_tracebacks_and_the_token():
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_formatter_redacts_tracebacks_and_the_token(log_format):
     token = "123456:SECRET-token"
-    formatter = RedactingFormatter("%(levelname)s %(message)s", (token,))
+    formatter = RedactingFormatter(formatter_for(log_format), (token,))
     try:
         raise ValueError(f"bad chat_id=5550123 for https://api/bot{token}/x")
     except ValueError:
@@ -54,6 +57,8 @@ def test_formatter_redacts_tracebacks_and_the_token():
         )
         record.exc_info = __import__("sys").exc_info()
     text = formatter.format(record)
+    if log_format == "json":
+        text = json.loads(text)["exception"] + json.loads(text)["message"]
     assert "Traceback" in text and "ValueError" in text
     assert "5550123" not in text and token not in text and "<token>" in text
 

@@ -10,7 +10,8 @@ import pytest
 
 from bot.channels.conversations import Conversations
 from bot.channels.telegram import callback_data, checkin_list
-from bot.channels.telegram.checkin_sender import CheckinSender, chat_of
+from bot.channels.telegram.checkin_sender import CheckinSender
+from bot.channels.telegram.person_keys import chat_of
 from bot.store import SessionStore
 from bot.store.checkins import Scheduled
 from tests.conftest import NOW
@@ -36,8 +37,10 @@ def test_the_list_names_each_day_with_a_cancel_button():
 
 
 def test_person_keys_map_to_chats_only_when_they_are_telegram_chats():
-    assert chat_of("telegram:12345") == 12345 and chat_of("telegram:-100") == -100
-    assert chat_of("console:local") is None and chat_of("telegram:abc") is None
+    assert chat_of("telegram:42:12345", "42") == 12345
+    assert chat_of("telegram:42:-100", "42") == -100
+    assert chat_of("telegram:43:12345", "42") is None  # another bot's person
+    assert chat_of("console:local", "42") is None and chat_of("telegram:42:abc", "42") is None
 
 
 class Relay:
@@ -60,10 +63,12 @@ async def test_the_sender_fires_at_most_its_rate_per_round(conversations, flow):
     for chat in range(1, 6):
         session, reply = accepted_offer(flow)
         store.transact(
-            f"telegram:{chat}",
+            f"telegram:42:{chat}",
             lambda _s, tx, s=session, r=reply: (s, tx.checkins.schedule(flow.id, r.checkin_at)),
         )
-    sender = CheckinSender(conversations, Relay(), lambda: NOW + timedelta(days=8), per_second=2)
+    sender = CheckinSender(
+        conversations, Relay(), lambda: NOW + timedelta(days=8), bot_id="42", per_second=2
+    )
     assert [await sender.fire_due() for _ in range(4)] == [2, 2, 1, 0]
     assert store.outbox.undelivered() == 10  # a greeting and the question for each person
 
@@ -71,8 +76,8 @@ async def test_the_sender_fires_at_most_its_rate_per_round(conversations, flow):
 async def test_a_row_that_names_no_chat_is_dropped_not_retried(conversations, flow):
     store = conversations.store
     session, reply = accepted_offer(flow)
-    key = "telegram:not-a-chat"
+    key = "telegram:42:not-a-chat"
     store.transact(key, lambda _s, tx: (session, tx.checkins.schedule(flow.id, reply.checkin_at)))
-    sender = CheckinSender(conversations, Relay(), lambda: NOW + timedelta(days=8))
+    sender = CheckinSender(conversations, Relay(), lambda: NOW + timedelta(days=8), bot_id="42")
     assert await sender.fire_due() == 0
     assert store.checkins.of_person(key) == []

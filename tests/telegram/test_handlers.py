@@ -37,7 +37,7 @@ class OfflineBot:
             update_id = self.update_id
         before = len(self.api.log)
         update = Update.de_json({"update_id": update_id, **raw}, self.app.bot)
-        person = f"telegram:{update.effective_chat.id}"
+        person = f"telegram:123456:{update.effective_chat.id}"
         self.store.inbox.add([(update_id, person, json.dumps(update.to_dict()))])
         await self.app.bot_data["worker"].drain()
         await self.app.bot_data["relay"].drain()
@@ -93,7 +93,7 @@ async def test_start_sends_the_intro_and_the_first_question(offline):
     sent = texts(calls)
     assert "not medical advice" in sent[0]
     assert "Shall we begin?" in sent[1]
-    assert offline.store.load(f"telegram:{CHAT}").state == "consent"
+    assert offline.store.load(f"telegram:123456:{CHAT}").state == "consent"
 
 
 async def test_an_unexpected_error_is_logged_and_the_session_is_unchanged(
@@ -110,7 +110,7 @@ async def test_an_unexpected_error_is_logged_and_the_session_is_unchanged(
     assert texts(calls)[0] == SOMETHING_WRONG
     assert "Shall we begin?" in texts(calls)[1]  # the current question again
     assert f"update {offline.update_id}" in caplog.text
-    assert offline.store.load(f"telegram:{CHAT}").state == "consent"
+    assert offline.store.load(f"telegram:123456:{CHAT}").state == "consent"
     monkeypatch.undo()
     assert "question 2" in texts(await offline.send(offline.message("yes")))[0]
 
@@ -121,7 +121,7 @@ async def test_forged_callback_data_is_refused_and_logged(offline, caplog):
         calls = await offline.send(offline.press("a:nostril_twitch:consent:maybe"))
     assert calls == [("answerCallbackQuery", {"callback_query_id": "q1", "text": INVALID_BUTTON})]
     assert "rejected callback data" in caplog.text
-    assert offline.store.load(f"telegram:{CHAT}").state == "consent"
+    assert offline.store.load(f"telegram:123456:{CHAT}").state == "consent"
 
 
 async def test_a_button_edits_its_question_and_asks_the_next(offline):
@@ -144,7 +144,7 @@ async def test_a_repeated_update_id_is_ignored(offline):
 async def test_group_chats_get_no_health_check(offline):
     calls = await offline.send(offline.message("/start", chat_type="group", chat_id=-100))
     assert texts(calls) == [PRIVATE_ONLY]
-    assert offline.store.load("telegram:-100") is None
+    assert offline.store.load("telegram:123456:-100") is None
 
 
 @pytest.mark.parametrize("text", ["/start@OtherBot", "/whatever", "/start@OtherBot hi"])
@@ -158,7 +158,7 @@ async def test_a_button_on_a_group_message_is_refused(offline):
     press["callback_query"]["message"]["chat"] = {"id": -100, "type": "group", "title": "g"}
     calls = await offline.send(press)
     assert calls == [("answerCallbackQuery", {"callback_query_id": "q1", "text": INVALID_BUTTON})]
-    assert offline.store.load("telegram:-100") is None
+    assert offline.store.load("telegram:123456:-100") is None
 
 
 async def test_an_edited_message_never_reruns_a_command(offline):
@@ -166,7 +166,7 @@ async def test_an_edited_message_never_reruns_a_command(offline):
     await offline.send(offline.message("yes"))
     edited = {"edited_message": {**offline.message("/restart")["message"], "edit_date": 1}}
     assert await offline.send(edited) == []
-    assert offline.store.load(f"telegram:{CHAT}").answers == {"consent": "agree"}
+    assert offline.store.load(f"telegram:123456:{CHAT}").answers == {"consent": "agree"}
 
 
 async def test_no_memory_is_kept_per_chat(offline):
@@ -196,7 +196,7 @@ async def test_an_old_start_again_button_does_not_wipe_a_check_in_progress(offli
     await offline.send(offline.message("no"))
     sent = texts(await offline.send(offline.press("c:restart")))
     assert "Welcome back" in sent[0]
-    assert offline.store.load(f"telegram:{CHAT}").answers == {
+    assert offline.store.load(f"telegram:123456:{CHAT}").answers == {
         "consent": "agree",
         "emergency_signs": "no",
     }
@@ -226,7 +226,7 @@ async def test_declining_or_forgetting_leaves_nothing_behind(offline, how):
         await offline.send(offline.message("yes"))
         await offline.send(offline.message("/forget"))
         await offline.send(offline.press("f:yes"))
-    assert offline.store.load(f"telegram:{CHAT}") is None
+    assert offline.store.load(f"telegram:123456:{CHAT}") is None
     with offline.store.engine.connect() as conn:
         for table in ("sessions", "prompts", "outbox"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
@@ -240,7 +240,7 @@ async def test_an_unsendable_queued_message_is_dropped_and_the_rest_delivered(of
         tx.send(json.dumps({"method": "sendMessage", "params": {"chat_id": CHAT, "text": "hi"}}))
         return session, None
 
-    offline.store.transact(f"telegram:{CHAT}", queue)
+    offline.store.transact(f"telegram:123456:{CHAT}", queue)
     with caplog.at_level(logging.ERROR):
         await offline.app.bot_data["relay"].drain()
     assert "unsendable message" in caplog.text

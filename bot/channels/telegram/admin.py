@@ -17,6 +17,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler,
 from bot.audit.stats import stats_report
 from bot.channels.telegram import sending
 from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.person_keys import person_key
 from bot.channels.telegram.preview import DEEP_LINK, Previews
 from bot.publish.publisher import Published, Publisher
 from bot.publish.watcher import watch_flows
@@ -33,10 +34,11 @@ Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 class AdminCommands:
     """The admin side of the bot, bound to the person-facing handlers it falls back on."""
 
-    def __init__(self, handlers: TelegramHandlers, admin_ids: tuple[int, ...]):
+    def __init__(self, handlers: TelegramHandlers, admin_ids: tuple[int, ...], bot_id: str):
         self.handlers = handlers
         self.conversations = handlers.conversations
         self.admin_ids = frozenset(admin_ids)
+        self.bot_id = bot_id
 
     @property
     def publisher(self) -> Publisher:
@@ -96,7 +98,7 @@ class AdminCommands:
         if not texts:
             return
         for admin in self.admin_ids - {except_id}:
-            await self._queue(f"telegram:{admin}", admin, texts, None)
+            await self._queue(person_key(self.bot_id, admin), admin, texts, None)
 
     async def run(self, publisher: Publisher, debounce_ms: int | None) -> None:
         """Tell the admins what start-up refused, then watch the flow files (until cancelled;
@@ -115,7 +117,7 @@ class AdminCommands:
 
     async def _answer(self, update: Update, texts: list[str]) -> None:
         chat_id = update.effective_chat.id
-        await self._queue(f"telegram:{chat_id}", chat_id, texts, update.update_id)
+        await self._queue(person_key(self.bot_id, chat_id), chat_id, texts, update.update_id)
 
     async def _queue(
         self, person: str, chat_id: int, texts: list[str], update_id: int | None
@@ -130,7 +132,7 @@ class AdminCommands:
 
 def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: Settings) -> None:
     """Register the admin commands (before the unknown-command handler) and the watcher."""
-    admin = app.bot_data["admin"] = AdminCommands(handlers, settings.admin_ids)
+    admin = app.bot_data["admin"] = AdminCommands(handlers, settings.admin_ids, settings.bot_id)
     message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     previews = Previews(handlers, settings.flows_dir)
     app.add_handler(TypeHandler(Update, previews.route), group=-1)  # before everything else

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from telegram import BotCommand
@@ -74,7 +75,9 @@ def create_application(
     documents = document_source(app.bot, conversations)
     relay = app.bot_data["relay"] = Relay(app.bot, conversations.store, documents=documents)
     app.bot_data["worker"] = InboxWorker(app, relay)
-    app.bot_data["checkins"] = CheckinSender(conversations, relay, conversations.clock)
+    app.bot_data["checkins"] = CheckinSender(
+        conversations, relay, conversations.clock, bot_id=settings.bot_id
+    )
     handlers = TelegramHandlers(conversations)
     add_admin_handlers(app, handlers, settings)
     add_handlers(app, handlers)
@@ -142,8 +145,13 @@ def run_polling(settings: Settings, conversations: Conversations | None = None) 
     return asyncio.run(serve(app, where))
 
 
-async def serve(app: Application, where: str = "the Telegram Bot API") -> int:
-    """Poll into the inbox, process it, deliver the outbox; stop cleanly on SIGINT/SIGTERM."""
+async def serve(
+    app: Application,
+    where: str = "the Telegram Bot API",
+    feed: Callable[[Application], Awaitable[None]] | None = None,
+) -> int:
+    """Feed the inbox (long polling, or ``feed``: the webhook), process it, deliver the
+    outbox; stop cleanly on SIGINT/SIGTERM."""
     store = app.bot_data["conversations"].store
     try:
         await app.initialize()
@@ -163,7 +171,8 @@ async def serve(app: Application, where: str = "the Telegram Bot API") -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    poller = asyncio.create_task(Poller(app, store, worker).run(), name="poller")
+    feeding = feed(app) if feed is not None else Poller(app, store, worker).run()
+    poller = asyncio.create_task(feeding, name="poller")
     workers = [
         asyncio.create_task(worker.run(), name="inbox"),
         asyncio.create_task(relay.run(), name="outbox"),
@@ -180,6 +189,8 @@ async def serve(app: Application, where: str = "the Telegram Bot API") -> int:
     for task in done - {stopping}:
         if isinstance(task.exception(), InvalidToken):
             log.error("TELEGRAM_BOT_TOKEN: Telegram refused the token")
+        elif type(task.exception()).__name__ == "FeedFailed":
+            pass  # its one line was logged
         else:
             log.error("the %s task stopped", task.get_name(), exc_info=task.exception())
         code = 1

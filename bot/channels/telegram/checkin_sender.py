@@ -18,21 +18,15 @@ from typing import Any
 from bot.channels.clock import Clock
 from bot.channels.conversations import Conversations
 from bot.channels.followups import fire
+from bot.channels.telegram.person_keys import bot_prefix, chat_of
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.sending import ReplyTo
 from bot.store import is_unavailable
 
 log = logging.getLogger(__name__)
 
-PREFIX = "telegram:"
 CHECKINS_PER_SECOND = 10
 POLL_S = 1.0
-
-
-def chat_of(person: str) -> int | None:
-    """The Telegram chat id of a person key, or None."""
-    tail = person.removeprefix(PREFIX)
-    return int(tail) if tail != person and tail.lstrip("-").isdigit() else None
 
 
 class CheckinSender:
@@ -44,8 +38,10 @@ class CheckinSender:
         relay: Relay,
         clock: Clock,
         *,
+        bot_id: str,
         per_second: int = CHECKINS_PER_SECOND,
     ):
+        self.bot_id = bot_id  # fires only this bot's check-ins (several may share a database)
         self.conversations = conversations
         self.store = conversations.store
         self.relay = relay
@@ -60,10 +56,11 @@ class CheckinSender:
     async def fire_due(self) -> int:
         """Fire up to ``per_second`` due check-ins; return how many were sent."""
         now = self.clock()
-        due = await self._blocking(self.store.checkins.due, now, self.per_second, PREFIX)
+        prefix = bot_prefix(self.bot_id)
+        due = await self._blocking(self.store.checkins.due, now, self.per_second, prefix)
         sent = 0
         for checkin_id, person in due:
-            chat_id = chat_of(person)
+            chat_id = chat_of(person, self.bot_id)
             if chat_id is None:  # not a chat id: such a row can never be delivered
                 await self._blocking(self._drop, checkin_id, person)
                 continue

@@ -6,47 +6,54 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import warnings
+from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 
+from bot.channels.telegram import metrics
 from bot.channels.telegram.documents import DocumentSource, send_document
 from bot.store import Outgoing, SessionStore, is_unavailable
+from bot.store.outbox import Outcome
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL_S = 1.0  # look for work left by other processes this often
+SENDABLE = frozenset({"sendMessage", "editMessageText", "answerCallbackQuery"})
+# Queued calls are already in Bot API form; going through Bot.send_message & co. would parse
+# them into objects and back, which costs more than the step that made them.
+warnings.filterwarnings("ignore", r"Please use 'Bot\.\w+' instead of", PTBUserWarning)
 
 
 async def send(bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = None) -> int | None:
-    """Make the queued call; return the message id of a sent message."""
+    """Make the queued call; return the message id of a sent message.
+
+    The queued call is already in Bot API form: it goes out as it is (through the rate
+    limiter), and only the message id is read from the answer. A queued document names only
+    its kind: it is rendered now, so no copy of personal data waits in the outbox."""
     call = json.loads(outgoing.payload)
-    method, params = call["method"], dict(call["params"])
-    if method == "sendDocument":
-        await send_document(bot, outgoing.person, params, documents)
+    if call["method"] == "sendDocument":
+        await send_document(bot, outgoing.person, dict(call["params"]), documents)
         return None
-    if "reply_markup" in params:
-        params["reply_markup"] = InlineKeyboardMarkup.de_json(params["reply_markup"], bot)
-    senders: dict[str, Callable[..., Awaitable[Any]]] = {
-        "sendMessage": bot.send_message,
-        "editMessageText": bot.edit_message_text,
-        "answerCallbackQuery": bot.answer_callback_query,
-    }
-    result = await senders[method](**params)
-    return result.message_id if isinstance(result, Message) else None
+    if call["method"] not in SENDABLE:
+        raise ValueError(f"not a method the outbox sends: {call['method']!r}")
+    result = await bot.do_api_request(call["method"], api_kwargs=dict(call["params"]))
+    return result.get("message_id") if isinstance(result, dict) else None
 
 
 class Relay:
-    """Delivers the outbox: claims the oldest message of each person and sends it."""
+    """Delivers the outbox: leases the queues of several people at once and sends them in
+    rounds (one message per person each), confirming each round in one transaction."""
 
     def __init__(
         self,
         bot: Bot,
         store: SessionStore,
         *,
-        concurrency: int = 8,
+        concurrency: int = 32,
         documents: DocumentSource | None = None,
     ):
         self.bot = bot
@@ -54,8 +61,10 @@ class Relay:
         self.documents = documents
         self.wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
-        # Sent, but the database did not take the confirmation: confirm before sending more.
-        self._unconfirmed: list[tuple[Outgoing, int | None]] = []
+        self._one_at_a_time = asyncio.Lock()  # run() and drain() never lease alike
+        # A round that was sent but whose confirmation the database did not take: it is
+        # confirmed before anything more is sent.
+        self._unconfirmed: list[tuple[list[Outcome], list[Outgoing]]] = []
 
     async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         if self.store.embedded:
@@ -63,14 +72,42 @@ class Relay:
         return await asyncio.to_thread(func, *args)
 
     async def deliver_once(self) -> int:
-        """Claim and send one round (at most one message per person); return how many."""
-        while self._unconfirmed:
-            await self._blocking(self.store.outbox.delivered, *self._unconfirmed[0])
-            self._unconfirmed.pop(0)
-        batch: list[Outgoing] = await self._blocking(self.store.outbox.claim)
-        if batch:
-            await asyncio.gather(*(self._deliver(outgoing) for outgoing in batch))
-        return len(batch)
+        """Lease what is due and send it, round by round; return how many were sent."""
+        async with self._one_at_a_time:
+            while self._unconfirmed:
+                await self._blocking(self.store.outbox.settle, *self._unconfirmed[0])
+                self._unconfirmed.pop(0)
+            batch: list[Outgoing] = await self._blocking(self.store.outbox.claim)
+            queues: dict[str, list[Outgoing]] = {}
+            for outgoing in batch:
+                queues.setdefault(outgoing.person, []).append(outgoing)
+            sent = 0
+            while queues:
+                heads = [queue.pop(0) for queue in queues.values()]
+                outcomes = list(await asyncio.gather(*(self._send(o) for o in heads)))
+                release: list[Outgoing] = []
+                for outcome in outcomes:
+                    queue = queues[outcome.outgoing.person]
+                    if outcome.retry_in is not None:  # the rest waits behind it
+                        release.extend(queue)
+                        queue.clear()
+                    if not queue:
+                        del queues[outcome.outgoing.person]
+                sent += len(outcomes)
+                for outcome in outcomes:
+                    result = "retry" if outcome.retry_in is not None else "done"
+                    metrics.MESSAGES_SENT.labels(result).inc()
+                try:
+                    await self._blocking(self.store.outbox.settle, outcomes, release)
+                except Exception as exc:
+                    if not is_unavailable(exc):
+                        raise
+                    # Nothing more is sent before this round is confirmed; our leases on
+                    # the rest are taken up again by the next claim.
+                    self._unconfirmed.append((outcomes, release))
+                    raise
+                await self._scrub_after_erasure()
+            return sent
 
     async def drain(self, rounds: int = 1000) -> None:
         """Deliver until the outbox has nothing due (tests and shutdown)."""
@@ -92,7 +129,6 @@ class Relay:
                 await asyncio.sleep(1.0)
                 continue
             if not sent:
-                await self._scrub_after_erasure()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
 
@@ -105,38 +141,28 @@ class Relay:
             except Exception as exc:  # the scrub job tries again
                 log.warning("outbox: could not checkpoint the WAL yet: %s", _short(exc))
 
-    async def _deliver(self, outgoing: Outgoing) -> None:
+    async def _send(self, outgoing: Outgoing) -> Outcome:
+        """Send one message; say whether it is done with (sent or dropped) or to be retried."""
         async with self._slots:
             try:
-                message_id = await send(self.bot, outgoing, self.documents)
+                return Outcome(outgoing, await send(self.bot, outgoing, self.documents))
             except RetryAfter as exc:
                 delay = _seconds(exc.retry_after)
                 log.warning("outbox: flood limit, message %s waits %ss", outgoing.id, delay)
-                await self._blocking(self.store.outbox.retry_later, outgoing, delay)
-                return
+                return Outcome(outgoing, retry_in=delay)
             except (Forbidden, BadRequest) as exc:  # will never succeed: drop it
                 level = logging.DEBUG if "not modified" in str(exc) else logging.WARNING
                 log.log(level, "outbox: dropped message %s: %s", outgoing.id, exc)
-                message_id = None
             except TelegramError as exc:
-                if _cosmetic(outgoing):  # a spinner answer is useless later: drop it
-                    log.warning("outbox: dropped message %s: %s", outgoing.id, exc)
-                    message_id = None
-                else:
+                if not _cosmetic(outgoing):
                     delay = min(2.0 ** min(outgoing.attempts, 5), 30.0)
                     log.warning("outbox: sending %s failed (%s); retry", outgoing.id, exc)
-                    await self._blocking(self.store.outbox.retry_later, outgoing, delay)
-                    return
+                    return Outcome(outgoing, retry_in=delay)
+                # a spinner answer is useless later: drop it
+                log.warning("outbox: dropped message %s: %s", outgoing.id, exc)
             except Exception:  # a malformed message would fail forever: drop it
                 log.exception("outbox: dropped unsendable message %s", outgoing.id)
-                message_id = None
-            try:
-                await self._blocking(self.store.outbox.delivered, outgoing, message_id)
-            except Exception as exc:
-                if not is_unavailable(exc):
-                    raise
-                self._unconfirmed.append((outgoing, message_id))
-        self.wake.set()  # that person's next message may be due now
+            return Outcome(outgoing)
 
 
 def _cosmetic(outgoing: Outgoing) -> bool:

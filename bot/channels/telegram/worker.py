@@ -13,22 +13,29 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.channels.conversations import Conversations
-from bot.channels.telegram import sending
+from bot.channels.conversations import AwaitingDelivery, Conversations
+from bot.channels.telegram import metrics, sending
 from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.texts import SOMETHING_WRONG, TRY_AGAIN_SHORTLY
-from bot.privacy.redaction import opaque
+from bot.channels.telegram.update_log import UpdateRecord, recorded
 from bot.store import Pending, Tx, is_unavailable
+from bot.store.inbox import MARKED
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL_S = 1.0
+BATCH = 256  # due updates read per query
+AWAIT_DELIVERY_S = 0.2  # a typed answer waits this long for its question's delivery
 
 
 class InboxWorker:
-    """Feeds stored updates to the Application's handlers; retries or gives up on failures."""
+    """Feeds stored updates to the Application's handlers; retries or gives up on failures.
 
-    def __init__(self, app: Application, relay: Relay, *, concurrency: int = 16):
+    Each round reads a batch of due updates in one query and starts one task per person
+    (up to ``concurrency`` at once), which handles that person's updates in order.
+    """
+
+    def __init__(self, app: Application, relay: Relay, *, concurrency: int = 32):
         self.app = app
         self.relay = relay
         self.conversations: Conversations = app.bot_data["conversations"]
@@ -43,29 +50,39 @@ class InboxWorker:
             return func(*args, **kwargs)
         return await asyncio.to_thread(func, *args, **kwargs)
 
+    async def _due(self) -> dict[str | None, list[Pending]]:
+        """Due updates by person, each person's in order ({} while the database is away)."""
+        try:
+            batch: list[Pending] = await self._blocking(self.store.inbox.due, BATCH)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("inbox: the database is unavailable: %s", _first_line(exc))
+            return {}
+        by_person: dict[str | None, list[Pending]] = {}
+        for pending in batch:
+            by_person.setdefault(pending.person, []).append(pending)
+        return by_person
+
     async def run(self) -> None:
-        """Process forever: woken when updates arrive, and every IDLE_POLL_S in any case."""
+        """Process forever: woken when updates arrive or a person is done, and every
+        IDLE_POLL_S in any case."""
         while True:
             self.wake.clear()
-            try:
-                people = await self._blocking(self.store.inbox.due_people)
-            except Exception as exc:
-                if not is_unavailable(exc):
-                    raise
-                log.warning("inbox: the database is unavailable: %s", _first_line(exc))
-                people = []
-            for person in people:
-                if person not in self._busy:
-                    task = asyncio.create_task(self._drain(person))
-                    self._busy[person] = task
-                    task.add_done_callback(lambda t, p=person: self._finished(p, t))
+            for person, updates in (await self._due()).items():
+                key = person or ""
+                if key not in self._busy:
+                    task = asyncio.create_task(self._drain(person, updates))
+                    self._busy[key] = task
+                    task.add_done_callback(lambda t, k=key: self._finished(k, t))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
 
-    def _finished(self, person: str, task: asyncio.Task[None]) -> None:
-        self._busy.pop(person, None)
+    def _finished(self, key: str, task: asyncio.Task[None]) -> None:
+        self._busy.pop(key, None)
+        self.wake.set()  # the person's next updates may be waiting
         if not task.cancelled() and task.exception() is not None:
-            log.error("inbox: processing %s failed", opaque(person), exc_info=task.exception())
+            log.error("inbox: processing failed", exc_info=task.exception())
 
     async def stop(self, timeout: float) -> None:
         """Let the updates being processed finish (up to ``timeout``), then cancel."""
@@ -77,24 +94,19 @@ class InboxWorker:
 
     async def drain(self) -> None:
         """Process everything due, in order (tests)."""
-        while people := await self._blocking(self.store.inbox.due_people):
-            for person in people:
-                await self._drain(person)
+        while batch := await self._due():
+            for person, updates in batch.items():
+                await self._drain(person, updates)
 
-    async def _drain(self, person: str) -> None:
+    async def _drain(self, person: str | None, updates: list[Pending]) -> None:
         async with self._slots:
-            while True:
-                try:
-                    pending = await self._blocking(self.store.inbox.next, person)
-                except Exception as exc:
-                    if not is_unavailable(exc):
-                        raise
-                    log.warning("inbox: the database is unavailable: %s", _first_line(exc))
-                    return
-                if pending is None or not await self._process(person, pending):
+            for pending in updates:
+                with recorded(pending.update_id, person) as record:
+                    done = await self._process(person, pending, record)
+                if not done:
                     return
 
-    async def _process(self, person: str, pending: Pending) -> bool:
+    async def _process(self, person: str | None, pending: Pending, record: UpdateRecord) -> bool:
         """Handle one update; False when it failed and waits for a retry."""
         failures: dict[int, BaseException] = self.app.bot_data.setdefault("failures", {})
         failures.pop(pending.update_id, None)
@@ -102,30 +114,53 @@ class InboxWorker:
             update = Update.de_json(json.loads(pending.payload or "{}"), self.app.bot)
         except Exception as exc:  # unreadable: nothing to answer, never retried
             log.error("unreadable update %s", pending.update_id, exc_info=exc)
+            record.result = "unreadable"
+            metrics.ERRORS.labels("unreadable").inc()
             await self._blocking(self.store.claim, pending.update_id, person)
             return True
-        await self.app.process_update(update)
+        marked: set[int] = set()
+        token = MARKED.set(marked)
+        try:
+            await self.app.process_update(update)
+        finally:
+            MARKED.reset(token)
         _release_memory(self.app, update)
         error = failures.pop(pending.update_id, None)
         try:
             if error is None:
-                # Done; an update no handler took (or refused) is marked processed here.
-                await self._blocking(self.store.claim, pending.update_id, person)
+                if pending.update_id not in marked:
+                    # An update no handler took (or refused) is marked processed here.
+                    await self._blocking(self.store.claim, pending.update_id, person)
                 self.relay.wake.set()
                 return True
+            record.result = "retry"
+            if isinstance(error, AwaitingDelivery):  # judged once the question arrived
+                await self._blocking(
+                    self.store.inbox.retry_later, pending.update_id, AWAIT_DELIVERY_S
+                )
+                asyncio.get_running_loop().call_later(AWAIT_DELIVERY_S, self.wake.set)
+                return False
             if is_unavailable(error):  # retried until the database is back
+                metrics.ERRORS.labels("database").inc()
                 await self._retry_later(update, pending, error)
                 return False
             # A bug, not a passing fault: retrying would fail the same way.
+            record.result = "apology"
+            metrics.ERRORS.labels("bug").inc()
             log.error("error while handling update %s", pending.update_id, exc_info=error)
             await self._blocking(
-                self.conversations.respond, person, _apology(update), update_id=pending.update_id
+                self.conversations.respond,
+                person or "",
+                _apology(update),
+                update_id=pending.update_id,
             )
             self.relay.wake.set()
             return True
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
+            record.result = "retry"
+            metrics.ERRORS.labels("database").inc()
             await self._tell(update)
             log.warning("inbox: update %s waits for the database: %s", pending.update_id, exc)
             return False

@@ -1,0 +1,1 @@
+"""The parts of bench/bench_updates.py: baseline, durable bot, drivers, reports."""
