@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from bot.channels.telegram.person_keys import bot_id_of, person_key
+
 from .emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,7 +187,7 @@ class BotProcess:
 
     def person(self, chat_id: int) -> str:
         """The store key of a private chat with this bot."""
-        return f"telegram:{self.emulator.token.partition(':')[0]}:{chat_id}"
+        return person_key(bot_id_of(self.emulator.token), chat_id)
 
     def session(self, chat_id: int) -> dict[str, Any] | None:
         """The stored session of a private chat (its JSON plus ``row_version``), or None."""

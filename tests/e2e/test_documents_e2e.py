@@ -34,7 +34,7 @@ def test_export_sends_everything_stored_as_json(emulator: Emulator, bot_process:
     assert sent["document"]["mime_type"] == "application/json"
     assert "Everything stored about you" in sent["text"]  # the caption
     exported = json.loads(sent["document"]["content"])
-    assert exported["person"] == f"telegram:{CHAT_ID}"
+    assert exported["person"] == bot_process.person(CHAT_ID)
     session = exported["session"]
     assert session["answers"] == {
         "consent": "agree",
