@@ -25,9 +25,14 @@ def buttons(message: JSON) -> list[JSON]:
 
 
 def question_of(message: JSON) -> str | None:
-    """The question id a message's answer buttons belong to, if it has any."""
-    data = [b.get("callback_data", "") for b in buttons(message)]
-    return data[0].split(":")[2] if data and data[0].startswith("a:") else None
+    """The question id a message's answer buttons belong to (``a:<flow>:<question>:<option>``)."""
+    ids = {
+        b.get("callback_data", "").split(":")[2]
+        for b in buttons(message)
+        if b.get("callback_data", "").startswith("a:")
+    }
+    assert len(ids) <= 1, f"buttons of several questions on one message: {message}"
+    return ids.pop() if ids else None
 
 
 def answer_buttons(message: JSON) -> list[JSON]:

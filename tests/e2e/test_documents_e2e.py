@@ -8,7 +8,7 @@ from tests.reports.pdf_text import pdf_text
 
 from .conftest import BotProcess
 from .emulator import Emulator
-from .test_bot_e2e import AGREE, WAIT, Person, labels, settle
+from .person import AGREE, WAIT, Person, labels, settle
 
 CHAT_ID = 4_410_238_775
 

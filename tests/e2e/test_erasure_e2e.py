@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .conftest import BotProcess
 from .emulator import Emulator
-from .test_bot_e2e import AGREE, WAIT, Person, settle
+from .person import AGREE, WAIT, Person, settle
 
 CHAT_ID = 6_120_457_338
 

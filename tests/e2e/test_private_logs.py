@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .conftest import BotProcess
 from .emulator import Emulator
-from .test_bot_e2e import AGREE, Person, settle
+from .person import AGREE, Person, settle
 
 CHAT_ID = 7_345_812_901
 FIRST_NAME, LAST_NAME, USERNAME = "Zephyrine", "Quillfeather", "zeph_q_private"

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.channels.conversations import Conversations, Typed
 from bot.channels.telegram import callback_data, checkin_list, sending
-from bot.channels.telegram.person_keys import bot_id_of, bot_prefix, person_key
+from bot.channels.telegram.person_keys import bot_id_of, bot_prefix, person_of
 from bot.channels.telegram.render import forget_keyboard, switch_keyboard
 from bot.channels.telegram.sending import ReplyTo
 from bot.channels.telegram.texts import (
@@ -48,16 +48,6 @@ from bot.store import Tx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def person_of(update: Update) -> str | None:
-    """The store key of the person (chat) behind an update, or None for a chat-less one."""
-    chat = update.effective_chat
-    return None if chat is None else person_key(_bot_id(update), chat.id)
-
-
-def _bot_id(update: Update) -> str:
-    return bot_id_of(update.get_bot().token)
 
 
 class TelegramHandlers:
@@ -228,7 +218,7 @@ class TelegramHandlers:
 
     async def _respond(self, update: Update, deliver: Callable[[Tx], None]) -> None:
         """Queue messages that change no session."""
-        person = self.person(update) or f"{bot_prefix(_bot_id(update))}-"
+        person = self.person(update) or f"{bot_prefix(bot_id_of(update.get_bot().token))}-"
         result = await self._blocking(
             self.conversations.respond, person, deliver, update_id=update.update_id
         )

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
 
-from bot.channels.telegram.handlers import person_of
+from bot.channels.telegram.person_keys import person_of
 from bot.channels.telegram.worker import InboxWorker, tell_try_again
 from bot.store import SessionStore, is_unavailable
 

@@ -43,7 +43,7 @@ def chat_id_of(update: dict[str, Any]) -> int | None:
 
 
 def person_of_json(bot: str, update: dict[str, Any]) -> str | None:
-    """The store key of the person behind a JSON update (see ``handlers.person_of``)."""
+    """The store key of the person behind a JSON update (see ``person_keys.person_of``)."""
     chat_id = chat_id_of(update)
     return None if chat_id is None else person_keys.person_key(bot, chat_id)
 
