@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +34,8 @@ class FakeBotAPI(BaseRequest):
         self.log: list[tuple[str, JSONDict]] = []  # (method, parameters), when ``keep_log``
         self.keep_log = False
         self.last_keyboard_message: dict[int, JSONDict] = {}
-        self.last_text: dict[int, str] = {}
+        # The last two texts per chat: an outcome may be followed by an offer of a check-in.
+        self.recent_texts: dict[int, deque[str]] = {}
         self._message_ids: dict[int, int] = {}
         self._html: dict[str, tuple[str, list[JSONDict]]] = {}
         self._bot_user = {
@@ -111,7 +112,7 @@ class FakeBotAPI(BaseRequest):
             message["entities"] = entities
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
-        self.last_text[chat_id] = text
+        self.recent_texts.setdefault(chat_id, deque(maxlen=2)).append(text)
         return message
 
     def _send_message(self, params: JSONDict) -> JSONDict:

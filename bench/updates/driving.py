@@ -129,7 +129,7 @@ async def run_users(
                 profile.disable()
             if latencies is not None:
                 latencies.append(clock() - begin)
-        if "No warning signs reported" not in api.last_text.get(user_id, ""):
+        if not any("No warning signs reported" in t for t in api.recent_texts.get(user_id, ())):
             contender.errors.append(f"user {user_id} did not reach the outcome")
 
 
