@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,14 +107,30 @@ def _pg_schema_url():
     return admin, schema, f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
+@contextlib.contextmanager
+def pg_schema() -> Iterator[str]:
+    """The URL of a new PostgreSQL schema, dropped afterwards."""
+    admin, schema, url = _pg_schema_url()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL schema."""
+    with pg_schema() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """A fresh database of each backend: an SQLite file, or a new PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'bot.sqlite3'}"
         return
-    admin, schema, url = _pg_schema_url()
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema() as url:
+        yield url

@@ -67,22 +67,30 @@ def dialect_of(engine: Engine) -> Dialect:
 
 
 @contextmanager
-def transaction(engine: Engine, dialect: Dialect) -> Iterator[Any]:
+def transaction(engine: Engine, dialect: Dialect, *, pipeline: bool = False) -> Iterator[Any]:
     """A DBAPI cursor in one transaction on a pooled connection: commit, or roll back.
 
     A connection that failed is thrown away, not put back into the pool. On PostgreSQL a
     transaction that hangs (a network that swallows packets) is cut off after
     TRANSACTION_DEADLINE_S by closing its socket.
+
+    With ``pipeline`` PostgreSQL runs in psycopg's pipeline mode: statements go out without
+    waiting for the previous one's answer, until a result is fetched or the commit. Several
+    statements then cost one round trip, in the same order. A database error surfaces at that
+    fetch or commit, and ``cursor.rowcount`` is only known after a fetch.
     """
     raw = engine.raw_connection()
-    guard = _WATCHDOG.guard(raw) if dialect.name == "postgresql" else None
+    postgres = dialect.name == "postgresql"
+    guard = _WATCHDOG.guard(raw) if postgres else None
     try:
-        cursor = raw.cursor()
-        if dialect.begin:
-            cursor.execute(dialect.begin)
         try:
-            yield cursor
-            raw.commit()
+            pipelined = raw.driver_connection.pipeline() if pipeline and postgres else None
+            with pipelined or contextlib.nullcontext():
+                cursor = raw.cursor()
+                if dialect.begin:
+                    cursor.execute(dialect.begin)
+                yield cursor
+                raw.commit()
         except BaseException as exc:
             if is_unavailable(exc):
                 raw.invalidate(exc)  # a fresh connection next time

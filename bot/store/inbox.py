@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -92,16 +92,26 @@ _COUNT = "SELECT count(*) FROM inbox WHERE bot = ? AND processed_at IS NULL"
 _PURGE = "DELETE FROM inbox WHERE processed_at < ?"
 
 
-def mark(cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | None) -> None:
-    """Mark an update processed inside a step's transaction (raises Duplicate, OutOfOrder)."""
+def mark(
+    cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | None
+) -> Callable[[], None]:
+    """Mark an update processed inside a step's transaction. Call what it returns to raise
+    Duplicate or OutOfOrder (then roll back); statements sent in between share a round trip
+    in a pipelined transaction. ``cursor`` holds the mark's result until then."""
+    older = None
     if person is not None:
-        cursor.execute(dialect.sql(_OLDER), (bot, person, update_id))
-        if cursor.fetchone() is not None:
-            raise OutOfOrder(update_id)
+        older = cursor.connection.cursor()
+        older.execute(dialect.sql(_OLDER), (bot, person, update_id))
     now = time.time()
     cursor.execute(dialect.sql(_MARK), (bot, update_id, now, now))
-    if cursor.fetchone() is None:
-        raise Duplicate(update_id)
+
+    def verify() -> None:
+        if older is not None and older.fetchone() is not None:
+            raise OutOfOrder(update_id)
+        if cursor.fetchone() is None:
+            raise Duplicate(update_id)
+
+    return verify
 
 
 def noted(update_id: int) -> None:
@@ -130,7 +140,7 @@ class Inbox:
         repeats, which are ignored."""
         now = time.time()
         repeats = []
-        with transaction(self.engine, self.dialect) as cursor:
+        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
             for update_id, person, payload in updates:
                 row = (self.bot, update_id, person, payload, now)
                 cursor.execute(self.dialect.sql(_ADD), row)

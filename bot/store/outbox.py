@@ -53,11 +53,14 @@ class LastPrompt:
 
 _ENQUEUE = (
     "INSERT INTO outbox (bot, person, payload, question_id, created_at, attempts) "
-    "VALUES (?, ?, ?, ?, ?, 0) RETURNING id"
+    "VALUES (?, ?, ?, ?, ?, 0)"
 )
+# The question just queued is the person's newest message: the step holds the person's lock,
+# and ids only grow. (No id travels back to Python: a pipelined step keeps going.)
 _SET_PROMPT = (
     "INSERT INTO prompts (person, question_id, outbox_id, message_id, payload) "
-    "VALUES (?, ?, ?, NULL, ?) ON CONFLICT (person) DO UPDATE SET "
+    "SELECT ?, ?, max(id), NULL, ? FROM outbox WHERE person = ? "
+    "ON CONFLICT (person) DO UPDATE SET "
     "question_id = excluded.question_id, outbox_id = excluded.outbox_id, message_id = NULL, "
     "payload = excluded.payload"
 )
@@ -101,13 +104,11 @@ def enqueue(
     person: str,
     payload: str,
     question_id: str | None = None,
-) -> int:
+) -> None:
     """Add a message inside the current transaction; a question also becomes the last prompt."""
     cursor.execute(dialect.sql(_ENQUEUE), (bot, person, payload, question_id, time.time()))
-    outbox_id = int(cursor.fetchone()[0])
     if question_id is not None:
-        cursor.execute(dialect.sql(_SET_PROMPT), (person, question_id, outbox_id, payload))
-    return outbox_id
+        cursor.execute(dialect.sql(_SET_PROMPT), (person, question_id, payload, person))
 
 
 def last_prompt(cursor: Any, dialect: Dialect, person: str) -> LastPrompt | None:
@@ -173,7 +174,7 @@ class Outbox:
         in one transaction; oldest first. Send each person's in this order."""
         now = time.time()
         until = now + LEASE_S
-        with transaction(self.engine, self.dialect) as cursor:
+        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
             params = (self.bot, now, self.owner, now, people)
             cursor.execute(self.dialect.sql(self._heads), params)
             heads = [row[0] for row in cursor.fetchall()]
@@ -192,18 +193,23 @@ class Outbox:
         if not outcomes and not release:
             return
         now = time.time()
-        sql = self.dialect.sql
-        with transaction(self.engine, self.dialect) as cursor:
-            for outcome in outcomes:
-                outgoing = outcome.outgoing
-                if outcome.retry_in is not None:
-                    cursor.execute(sql(_RETRY), (now + outcome.retry_in, outgoing.id))
-                    continue
-                cursor.execute(sql(_DELIVERED[0]), (outgoing.id,))
-                if outgoing.question_id is not None and outcome.message_id is not None:
-                    cursor.execute(sql(_DELIVERED[1]), (outcome.message_id, outgoing.id))
-            for outgoing in release:
-                cursor.execute(sql(_UNLEASE), (outgoing.id,))
+        retries = [(now + o.retry_in, o.outgoing.id) for o in outcomes if o.retry_in is not None]
+        done = [o for o in outcomes if o.retry_in is None]
+        questions = [
+            (o.message_id, o.outgoing.id)
+            for o in done
+            if o.outgoing.question_id is not None and o.message_id is not None
+        ]
+        statements = (
+            (_RETRY, retries),
+            (_DELIVERED[0], [(o.outgoing.id,) for o in done]),
+            (_DELIVERED[1], questions),
+            (_UNLEASE, [(outgoing.id,) for outgoing in release]),
+        )
+        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
+            for statement, rows in statements:
+                if rows:
+                    cursor.executemany(self.dialect.sql(statement), rows)
 
     def delivered(self, outgoing: Outgoing, message_id: int | None) -> None:
         """The message arrived: delete it, and remember the message id of a question."""

@@ -183,13 +183,17 @@ class SessionStore:
         """
         sql = self.dialect.sql
         try:
-            with transaction(self.engine, self.dialect) as cursor:
+            with transaction(self.engine, self.dialect, pipeline=True) as cursor:
                 if self.dialect.lock_person:
                     cursor.execute(sql(self.dialect.lock_person), (person,))
+                marked = None
                 if update_id is not None:
-                    inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
-                cursor.execute(sql(_LOAD), (person,))
-                row = cursor.fetchone()
+                    marked = inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
+                load = cursor.connection.cursor()
+                load.execute(sql(_LOAD), (person,))
+                if marked is not None:
+                    marked()
+                row = load.fetchone()
                 current = _parse(row[0], person) if row else None
                 tx = Tx(cursor, self.dialect, person, self.bot)
                 new, result = stepper(current, tx)
@@ -241,8 +245,8 @@ class SessionStore:
     def claim(self, update_id: int, person: str | None = None) -> bool:
         """Record an update that changes no session; False when it was seen before."""
         try:
-            with transaction(self.engine, self.dialect) as cursor:
-                inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
+            with transaction(self.engine, self.dialect, pipeline=True) as cursor:
+                inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)()
         except (Duplicate, OutOfOrder):
             return False
         return True

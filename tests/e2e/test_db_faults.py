@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.channels.telegram.texts import TRY_AGAIN_SHORTLY
 from bot.flow import Flow
-from tests.conftest import _pg_schema_url
+from tests.conftest import pg_schema
 from tests.tmpfs import remount, tmpfs
 
 from .chatters import answer_buttons
@@ -80,17 +80,14 @@ class Someone:
 @pytest.fixture
 def pg_proxy_url() -> Iterator[tuple[str, str, TcpProxy]]:
     """(URL through the proxy, direct URL, proxy) for a fresh PostgreSQL schema."""
-    admin, schema, direct = _pg_schema_url()
-    url = make_url(direct)
-    proxy = TcpProxy(url.port or 5432, url.host or "127.0.0.1").start()
-    through = url.set(host="127.0.0.1", port=proxy.port)
-    try:
-        yield through.render_as_string(hide_password=False), direct, proxy
-    finally:
-        proxy.stop()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with pg_schema() as direct:
+        url = make_url(direct)
+        proxy = TcpProxy(url.port or 5432, url.host or "127.0.0.1").start()
+        through = url.set(host="127.0.0.1", port=proxy.port)
+        try:
+            yield through.render_as_string(hide_password=False), direct, proxy
+        finally:
+            proxy.stop()
 
 
 def test_postgresql_unreachable_hanging_or_locked_mid_run(

@@ -69,6 +69,7 @@ def test_kill_then_start_offers_to_continue(emulator: Emulator, bot_process: Bot
 
     bot_process.kill()
     bot_process.restart()
+    bot_process.wait_settled()  # a message sent just before the kill may come again
 
     welcome, offer = person.says("/start", expect=2)
     assert welcome["text"].startswith(

@@ -6,25 +6,13 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-from sqlalchemy import text
-
-from tests.conftest import Walker, _pg_schema_url
+from tests.conftest import Walker
 
 from .chatters import answer_buttons
 from .emulator import Emulator
 from .webhook_bots import WebhookBot
 
 CHAT = 7300
-
-
-@pytest.fixture
-def pg_url():
-    admin, schema, url = _pg_schema_url()
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def choose(options: list[str]) -> str:

@@ -46,7 +46,10 @@ async def send(bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = 
 
 class Relay:
     """Delivers the outbox: leases the queues of several people at once and sends them in
-    rounds (one message per person each), confirming each round in one transaction."""
+    rounds (one message per person each), confirming in one transaction each round that
+    sent a new message. Rounds of only harmless repeats (callback answers, edits: Telegram
+    refuses them the second time) are confirmed with the next, so a crash before a
+    confirmation still shows a person at most one message twice."""
 
     def __init__(
         self,
@@ -82,21 +85,25 @@ class Relay:
             for outgoing in batch:
                 queues.setdefault(outgoing.person, []).append(outgoing)
             sent = 0
+            outcomes: list[Outcome] = []
+            release: list[Outgoing] = []
             while queues:
                 heads = [queue.pop(0) for queue in queues.values()]
-                outcomes = list(await asyncio.gather(*(self._send(o) for o in heads)))
-                release: list[Outgoing] = []
-                for outcome in outcomes:
+                round_ = list(await asyncio.gather(*(self._send(o) for o in heads)))
+                outcomes += round_
+                for outcome in round_:
                     queue = queues[outcome.outgoing.person]
                     if outcome.retry_in is not None:  # the rest waits behind it
                         release.extend(queue)
                         queue.clear()
                     if not queue:
                         del queues[outcome.outgoing.person]
-                sent += len(outcomes)
-                for outcome in outcomes:
+                sent += len(round_)
+                for outcome in round_:
                     result = "retry" if outcome.retry_in is not None else "done"
                     metrics.MESSAGES_SENT.labels(result).inc()
+                if queues and not release and all(map(_repeatable, round_)):
+                    continue  # confirmed with the next round
                 try:
                     await self._blocking(self.store.outbox.settle, outcomes, release)
                 except Exception as exc:
@@ -106,6 +113,7 @@ class Relay:
                     # the rest are taken up again by the next claim.
                     self._unconfirmed.append((outcomes, release))
                     raise
+                outcomes, release = [], []
                 await self._scrub_after_erasure()
             return sent
 
@@ -167,6 +175,14 @@ class Relay:
 
 def _cosmetic(outgoing: Outgoing) -> bool:
     return '"answerCallbackQuery"' in outgoing.payload[:40]
+
+
+def _repeatable(outcome: Outcome) -> bool:
+    """Sent, and harmless if sent again: Telegram refuses a second answer to a callback
+    query and an edit that changes nothing."""
+    head = outcome.outgoing.payload[:40]
+    done = outcome.retry_in is None
+    return done and ('"answerCallbackQuery"' in head or '"editMessageText"' in head)
 
 
 def _seconds(value: object) -> float:
