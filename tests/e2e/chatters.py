@@ -35,6 +35,12 @@ def question_of(message: JSON) -> str | None:
     return ids.pop() if ids else None
 
 
+def newest_question(emulator: Emulator, chat_id: int, after: int) -> JSON | None:
+    """The chat's newest message with answer buttons, if it is newer than ``after``."""
+    keyed = [m for m in emulator.messages(chat_id) if answer_buttons(m)]
+    return keyed[-1] if keyed and keyed[-1]["message_id"] > after else None
+
+
 def answer_buttons(message: JSON) -> list[JSON]:
     return [b for b in buttons(message) if b.get("callback_data", "").startswith("a:")]
 

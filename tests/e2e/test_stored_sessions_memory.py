@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 
 from bot.channels.telegram.person_keys import bot_id_of, bot_prefix
 
-from .chatters import answer_buttons
+from .chatters import answer_buttons, newest_question
 from .emulator import Emulator
 from .webhook_bots import WebhookBot
 
@@ -38,18 +38,17 @@ def chat_through(emulator: Emulator, bots: list[WebhookBot], chat: int) -> None:
     turns = itertools.cycle(bots)
     seen = 0
 
-    def newest_question() -> dict | None:
-        keyed = [m for m in emulator.messages(chat) if answer_buttons(m)]
-        return keyed[-1] if keyed and keyed[-1]["message_id"] > seen else None
+    def asked() -> dict | None:
+        return newest_question(emulator, chat, seen)
 
     assert next(turns).post(emulator.update(emulator.user_sends_text(chat, "/start"))) == 200
     for _ in range(ANSWERS):
-        message = emulator.wait_for(newest_question, 15, f"the next question in chat {chat}")
+        message = emulator.wait_for(asked, 15, f"the next question in chat {chat}")
         seen = message["message_id"]
         options = [b["callback_data"] for b in answer_buttons(message)]
         data = next((o for o in options if o.endswith(":no")), options[0])  # no warning sign
         assert next(turns).post(emulator.update(emulator.user_presses(chat, seen, data))) == 200
-    emulator.wait_for(newest_question, 15, f"the question after the last answer in chat {chat}")
+    emulator.wait_for(asked, 15, f"the question after the last answer in chat {chat}")
 
 
 def serve_round(emulator: Emulator, tmp_path: Path, pg_url: str, name: str) -> list[float]:

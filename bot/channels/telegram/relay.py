@@ -173,16 +173,21 @@ class Relay:
             return Outcome(outgoing)
 
 
+def _calls(outgoing: Outgoing, *methods: str) -> bool:
+    """Whether the queued call is one of ``methods`` (read from the payload's head)."""
+    head = outgoing.payload[:40]
+    return any(f'"{method}"' in head for method in methods)
+
+
 def _cosmetic(outgoing: Outgoing) -> bool:
-    return '"answerCallbackQuery"' in outgoing.payload[:40]
+    return _calls(outgoing, "answerCallbackQuery")
 
 
 def _repeatable(outcome: Outcome) -> bool:
     """Sent, and harmless if sent again: Telegram refuses a second answer to a callback
     query and an edit that changes nothing."""
-    head = outcome.outgoing.payload[:40]
     done = outcome.retry_in is None
-    return done and ('"answerCallbackQuery"' in head or '"editMessageText"' in head)
+    return done and _calls(outcome.outgoing, "answerCallbackQuery", "editMessageText")
 
 
 def _seconds(value: object) -> float:
