@@ -24,6 +24,12 @@ class PhraseBook:
         self._options = question.options
         self._warning = warning
         self.exact, self._inner = self._vocabulary()
+        words: dict[str, set[str]] = {}
+        for phrase, reading in self.exact.items():
+            if reading.option_id is not None:
+                words.setdefault(reading.option_id, set()).update(phrase.split())
+        # Every word the phrases of an option use: what a reading of that option explains.
+        self.words = {option_id: frozenset(found) for option_id, found in words.items()}
         self._last: tuple[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = ((), _NONE)
 
     def _vocabulary(self) -> tuple[dict[str, Reading], list[tuple[list[str], str]]]:

@@ -52,6 +52,7 @@ _MOST_PER_DAY = 40
 _RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "daily", "or", "to", "and"})
 # What may follow a number that takes the unit of another ("12 days, no wait, 16").
 _AFTER_BARE_NUMBER = frozenset({"or", "maybe", "actually", "i", "no", "sorry", "now", "ish"})
+_AGE_LEADS = frozenset({"i'm", "age", "aged", "turned", "turning", "am"})
 _FUTURE = frozenset({"tomorrow", "next", "soon"})
 _DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
@@ -136,6 +137,7 @@ def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | No
             if _DECIMAL.match(t)
             and float(t.replace(",", ".")) <= _MOST_PER_DAY  # not a year, not a phone number
             and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS)
+            and not (i > 0 and tokens[i - 1] in _AGE_LEADS)  # "none, I'm 30"
         ]
         if len(lone) != 1:
             return None
@@ -211,9 +213,15 @@ def _number(word: str) -> float | None:
 
 
 def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
-    """Apply "more than", "less than", "about"… found shortly before the amount."""
+    """Apply "more than", "less than", "about"… found shortly before the amount, and
+    "or more", "at least", "or so"… just after it."""
     window = " ".join(tokens[max(0, unit_at - 6) : unit_at])
+    after = " ".join(_words_after(tokens, unit_at))
     low, high = value
+    if _OPEN_AFTER.search(after):  # "10 days or more", "a week plus", "10 days, maybe longer"
+        return low, INF
+    if _ABOUT_AFTER.search(after):  # "13 days or so"
+        return low * 0.7, high * 1.15
     if re.search(r"\b(more than|over|longer than|at least|upwards of|plus)\b", window):
         return (low if "at least" in window else low + 1e-6, INF)
     if re.search(r"\b(less than|under|not even|shorter than|within)\b", window) or (
@@ -227,6 +235,24 @@ def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
     ):
         return low * 0.7, high * 1.15
     return low, high
+
+
+_OPEN_AFTER = re.compile(
+    r"^(?:or |and )?(?:maybe |probably |possibly |perhaps |even |if not )?"
+    r"(?:more|longer|over|plus|at least|minimum|at the least|and counting|and more|upwards)\b"
+)
+_ABOUT_AFTER = re.compile(r"^(?:or so|ish|give or take|roughly|approximately|or thereabouts)\b")
+_AFTER_STOP = frozenset(_DAYS_PER_UNIT) | frozenset(NUMBER_WORDS) - {"a", "an", "no"}
+
+
+def _words_after(tokens: Sequence[str], unit_at: int) -> list[str]:
+    """Up to four words after a unit, before the next amount or unit."""
+    words: list[str] = []
+    for word in tokens[unit_at + 1 : unit_at + 5]:
+        if word in _AFTER_STOP or _DECIMAL.match(word):
+            break
+        words.append(word)
+    return words
 
 
 def _since(tokens: Sequence[str], today: date) -> list[Range]:

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 AskReason = Literal[
-    "unclear", "mixed", "negated", "number", "duration", "count", "clarify", "rejected", "when"
+    "unclear",
+    "mixed",
+    "negated",
+    "number",
+    "duration",
+    "count",
+    "clarify",
+    "rejected",
+    "when",
+    "first_time",
 ]
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.engine.amount_answers import AmountReader
+from bot.engine.cues import clauses, someone_saw, unexplained
 from bot.engine.phrasebook import PhraseBook, contains, without
-from bot.engine.quantities import NUMBER_WORDS, Range, is_amount, read_count, read_duration
+from bot.engine.quantities import is_amount
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import SEVERITY_RANK, Question
 from bot.flow.lexicon import (
@@ -26,7 +28,6 @@ from bot.flow.lexicon import (
     CLARIFY_INSIDE,
     CLAUSE_BREAKS,
     DOUBT_INSIDE,
-    EPISODE_ENDED,
     ESTIMATES,
     FUNCTION_WORDS,
     HEDGE_INSIDE,
@@ -41,7 +42,6 @@ from bot.flow.lexicon import (
     SAFE_AFTER_NO,
     SIGN_WORDS,
     YES_INSIDE,
-    canonical,
     canonical_tokens,
 )
 from bot.flow.model import UNSURE_OPTION_IDS
@@ -70,7 +70,7 @@ class QuestionReader:
         # "Shall we begin?" must never decline.
         self._no = "no" if question.option("no") is not None else None
         self._says_no = self._phrases.exact.get("no", Reading()).option_id
-        self._count_words = frozenset(canonical(w) for w in question.count_words)
+        self._amounts = AmountReader(question, rank)
 
     def rank(self, option_id: str) -> int:
         """How severe an option of this question is (0 when it marks no red flag)."""
@@ -83,16 +83,24 @@ class QuestionReader:
         if not tokens:
             return ask("unclear")
         phrase = " ".join(tokens)
+        found = self._understood(text, tokens, phrase, now)
+        if found is not None:
+            return self._explained(found, text)
+        return self._typo(phrase) or ask(self.question.reads or "unclear")
+
+    def _understood(
+        self, text: str, tokens: list[str], phrase: str, now: datetime
+    ) -> Reading | None:
         for step in (
-            lambda: self._number(text, tokens),
+            lambda: self._amounts.option_number(text, tokens),
             lambda: self._phrases.exact.get(phrase),
-            lambda: self._number_word(tokens),
+            lambda: self._amounts.number_word(tokens),
             lambda: ask("clarify") if phrase in CLARIFY else None,
             lambda: self._doubt(tokens),
-            lambda: self._quantity(tokens, now),
+            lambda: self._amounts.quantity(tokens, now),
             lambda: self._lead_yes(tokens),
             lambda: self._nobody_could_tell(tokens),
-            lambda: self._sign_described(tokens),
+            lambda: self._sign_described(text, tokens),
             lambda: ask("negated") if has_double_negation(tokens) else None,
             lambda: self._only_now(tokens),
             lambda: ask("clarify") if contains(tokens, CLARIFY_INSIDE) else None,
@@ -102,34 +110,28 @@ class QuestionReader:
             lambda: self._affirmed(tokens),
             lambda: self._trailing(tokens),
             lambda: self._negated_only(tokens),
-            lambda: self._typo(phrase),
         ):
             found = step()
             if found is not None:
                 return found
-        return ask(self.question.reads or "unclear")
+        return None
 
-    def _number(self, text: str, tokens: list[str]) -> Reading | None:
-        stripped = text.strip().rstrip(".)")
-        if len(tokens) != 1 or not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 2:
-            return None
-        value = int(stripped)
-        by_index = self._options[value - 1].id if 1 <= value <= len(self._options) else None
-        by_count = None
-        if self.question.reads == "count":
-            by_count = self._covering((float(value), float(value)))
-        if by_index and by_count and by_index != by_count:
-            return ask("number")  # "1": answer 1, or one drink a day?
-        found = by_index or by_count
-        return record(found) if found else ask("unclear")
-
-    def _number_word(self, tokens: list[str]) -> Reading | None:
-        # "six" asked how many a day
-        if self.question.reads != "count" or len(tokens) != 1:
-            return None
-        value = NUMBER_WORDS.get(tokens[0])
-        found = self._covering((float(value), float(value))) if value is not None else None
-        return record(found) if found else None
+    def _explained(self, found: Reading, text: str) -> Reading:
+        # "no, my leg drags": a milder answer is read back only when it explains every
+        # word that is not everyday filler; the rest may describe the sign.
+        option_id = found.option_id
+        if (
+            option_id is None
+            or found.certain
+            or not self.warning
+            or self.question.reads
+            or self.rank(option_id) >= self.rank(self._sign or option_id)
+        ):
+            return found
+        explained = self._phrases.words.get(option_id, frozenset())
+        if any(unexplained(clause, explained) for clause in clauses(text)):
+            return ask("mixed")
+        return found
 
     def _doubt(self, tokens: list[str]) -> Reading | None:
         if self._unsure is None:
@@ -143,7 +145,7 @@ class QuestionReader:
             return None
         unobserved = self._unobserved_inside(tokens)
         if unobserved is not None:  # "I sleep alone, so no idea": nobody could tell
-            return read_back(unobserved)
+            return ask("mixed") if someone_saw(tokens) else read_back(unobserved)
         rest = without(tokens, _DOUBTS)
         if self.warning and self._sign and not self.question.reads and sign_cues(rest)[1]:
             return read_back(self._sign)  # "I don't know if it counts, but last night I fell"
@@ -153,38 +155,14 @@ class QuestionReader:
         # "I'm a widower, nobody to see": the words of the unobserved answer, and no other's.
         plain, _ = self._phrases.matches_inside(tokens)
         found = self._unobserved_inside(tokens)
-        return read_back(found) if found is not None and plain == {found} else None
+        if found is None or plain != {found}:
+            return None
+        return ask("mixed") if someone_saw(tokens) else read_back(found)
 
     def _unobserved_inside(self, tokens: list[str]) -> str | None:
         plain, _ = self._phrases.matches_inside(tokens)
         found = [o.id for o in self._options if o.unobserved and o.id in plain]
         return found[0] if found else None
-
-    def _quantity(self, tokens: list[str], now: datetime) -> Reading | None:
-        reads = self.question.reads
-        if reads is None:
-            return None
-        found: Range | None
-        if reads == "duration":
-            found = read_duration(tokens, now)
-        else:
-            found = read_count(tokens, self._count_words)
-        if found is None:
-            return None
-        touched = [o for o in self._options if o.has_range and o.overlaps(*found)]
-        if not touched:
-            return ask(reads)
-        most = max(touched, key=lambda o: (self._rank[o.id], o.trigger is not None))
-        if len(touched) > 1:
-            return read_back(most.id)  # straddles a boundary: never the milder side
-        if reads == "count" and CLAUSE_BREAKS & set(tokens):
-            return ask("count")  # "I used to drink 6 a day but now none"
-        negated = any(t in NEGATORS for t in tokens) and "even" not in tokens
-        unsure = negated or bool(EPISODE_ENDED & set(tokens))  # "it went away after a day"
-        return read_back(most.id) if unsure and self.warning else record(most.id)
-
-    def _covering(self, value: Range) -> str | None:
-        return next((o.id for o in self._options if o.has_range and o.covers(*value)), None)
 
     def _lead_yes(self, tokens: list[str]) -> Reading | None:
         if tokens[0] not in LEAD_YES or self._yes is None:
@@ -194,6 +172,8 @@ class QuestionReader:
             return ask("mixed")  # "yeah, no"
         if rest and contains(rest, NO_NEGATED):
             return ask("mixed")  # "yes, not really"
+        if rest and self._no and contains(rest, NO_HEDGED):
+            return ask("mixed")  # "yes I'm fine": yes to the question, or all is well?
         inside = self._phrases.options_inside(rest)
         if not inside or inside == {self._yes}:
             return record(self._yes)
@@ -212,12 +192,14 @@ class QuestionReader:
                 return record(other.id)  # "yes, a nasal spray": the more specific answer
         return ask("mixed")
 
-    def _sign_described(self, tokens: list[str]) -> Reading | None:
+    def _sign_described(self, text: str, tokens: list[str]) -> Reading | None:
         if not self.warning or self._sign is None or self.question.reads:
             return None
         strong, past = sign_cues(tokens)
         if not strong and not past:
-            return None
+            # "not numb, tingly": a negation does not reach past a comma
+            later = clauses(text)[1:]
+            return ask("mixed") if any(sign_cues(clause)[0] for clause in later) else None
         plain, _ = self._phrases.matches_inside(tokens)
         if not strong and plain and all(self.rank(o) < self.rank(self._sign) for o in plain):
             return None  # "it came on slowly": a past tense, and the milder answer's words
@@ -247,12 +229,17 @@ class QuestionReader:
         plain, _ = self._phrases.matches_inside(tokens)
         if plain - {no}:
             return ask("mixed")  # "no, I'm not sleeping well"
+        if self.warning and no in self._phrases.matches_inside(rest)[1]:
+            return ask("negated")  # "no, not slowly": the milder answer's words, negated
         return read_back(no) if self.warning else record(no)
 
     def _hedged_no(self, tokens: list[str]) -> Reading | None:
         if self._no is None or not contains(tokens, NO_HEDGED):
             return None
-        inside = self._phrases.options_inside(tokens)
+        plain, negated = self._phrases.matches_inside(tokens)
+        if self._no in negated and self.warning:
+            return ask("negated")  # "it wasn't gradual"
+        inside = plain | negated
         if inside - {self._no}:
             return ask("mixed")
         if not self.warning:

@@ -38,15 +38,28 @@ _PAIRS = {
 }  # fmt: skip
 
 
-_IDIOMS = ((re.compile(r"\b(?:bit by bit|little by little|step by step)\b"), "gradually"),)
+_IDIOMS = (
+    (re.compile(r"\b(?:bit by bit|little by little|step by step)\b"), "gradually"),
+    # "nothing but stress", "never been so stressed": emphasis, not a denial
+    (re.compile(r"\bnothing but\b"), "only"),
+    (re.compile(r"\bnever (?:been|felt|slept) (?:more|so|this)\b"), "very"),
+    (re.compile(r"\bcould(?:n'?t| not) (?:be|feel|get) (?:more|any more)\b"), "very"),
+    # "definitely not, I'm sure": a no, however emphatic
+    (re.compile(r"^\W*(?:definitely|absolutely|certainly|surely|of course) not\b"), "no"),
+    # "back to normal": an episode that passed
+    (re.compile(r"\b(?:back to normal|normal again|cleared up|settled down)\b"), "recovered"),
+)
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘`´ʼ′‛＇", "'"))
 _NUMBER_RANGE = re.compile(r"(\d)\s*[-–]\s*(\d)")
 _NUMBER_PLUS = re.compile(r"(\d+)\s*\+")
+_WORD_PLUS = re.compile(r"(?<=[a-z])\s*\+")  # "10 days+"
 
 
 def canonical_tokens(text: str) -> list[str]:
     """Words of ``text`` in canonical form: "I can not" -> ["i", "can't"]."""
-    text = text.casefold().replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = text.casefold().translate(_APOSTROPHES)
     text = _NUMBER_PLUS.sub(r"at least \1", _NUMBER_RANGE.sub(r"\1 to \2", text))
+    text = _WORD_PLUS.sub(" plus", text)
     for pattern, replacement in _IDIOMS:
         text = pattern.sub(replacement, text)
     words: list[str] = []
@@ -113,7 +126,7 @@ NO_HEDGED = _phrases(
     "i don't think it is", "not so far", "not yet", "it doesn't", "it hasn't", "it isn't",
     "it's not", "it didn't", "it wasn't", "no issue", "feel everything", "works fine",
     "feels normal", "feel normal", "as normal", "as usual", "same as always",
-    "same as usual", "no different", "all okay", "okay",
+    "same as usual", "no different", "all okay",
 )
 # The hedged noes that carry a negation (the rest are "fine", "normal", "all good").
 NO_NEGATED = frozenset(p for p in NO_HEDGED if set(p.split()) & {"not", "don't", "doubt",
@@ -173,7 +186,7 @@ INABILITY = frozenset({
 PAST_EPISODE = frozenset({
     "anymore", "went", "gone", "passed", "earlier", "yesterday", "briefly", "stopped",
     "came", "once", "twice", "used", "wore", "minutes", "lasted", "ago", "morning", "last",
-    "episode", "episodes", "turn",
+    "episode", "episodes", "turn", "recovered",
 })
 # Words naming a sign or a change: present unless negated ("no weakness" is a denial).
 SIGN_WORDS = frozenset({
@@ -188,7 +201,7 @@ SIGN_WORDS = frozenset({
     "spreads", "spreading", "spread", "less", "uneven", "different", "changed", "change",
     "wobbly", "bad", "sometimes", "occasionally", "slightly", "bit", "little", "half",
     "partly", "partially", "mostly", "mumble", "mumbling", "sudden", "suddenly", "abrupt",
-    "abruptly",
+    "abruptly", "prickly", "prickling", "fuzzy", "buzzing", "buzzy", "burning",
 })
 # Words naming a function: a sign when negated ("not much feeling", "doesn't close").
 FUNCTION_WORDS = frozenset({
@@ -217,7 +230,9 @@ DENIAL_WORDS = frozenset({
 # "none" deny ("none of them, just the twitch").
 LIMITING_NEGATORS = NEGATORS - {"no", "none"}
 # Words that narrow a "no" to the present: "not right now" may hide an earlier episode.
-NOW_WORDS = frozenset({"now", "currently", "moment", "today", "presently", "anymore"})
+NOW_WORDS = frozenset({
+    "now", "currently", "moment", "today", "presently", "present", "anymore", "since",
+})
 # Words that end a negation's reach: "no, but it tingles".
 CLAUSE_BREAKS = frozenset({"but", "though", "although", "except", "however", "yet"})
 # The person asks what the question means rather than answering it.
@@ -239,6 +254,65 @@ LIMITING = frozenset({"only", "just", "was", "were", "once", "sometimes", "mostl
 EPISODE_ENDED = frozenset({"went", "gone", "stopped", "passed", "came", "used"})
 # A yes after a leading "no" ("no it does"): the words disagree.
 AFFIRMING = _phrases("it does", "i do", "i have", "it has", "i did")
+# Words that say the twitching has been there before the spell now counted: the duration
+# question counts from the very first time ("it's back since Monday", "3 days this time").
+RECURRENCE_WORDS = frozenset({
+    "again", "returned", "returns", "returning", "recurring", "recurred", "recurs",
+    "recurrence", "flared", "flare", "flares", "flaring", "before", "latest", "bout",
+    "bouts", "worse", "relapse", "previous", "previously", "episode", "episodes", "attack",
+    "attacks", "usual", "recovered",
+})
+RECURRENCE_PHRASES = _phrases(
+    "came back", "come back", "comes back", "coming back", "it's back", "is back",
+    "been back", "back since", "back for", "this time", "on and off", "off and on",
+    "comes and goes", "came and went", "come and go", "now and then", "time to time",
+    "last time", "every so often", "once in a while", "had it for years",
+)
+# Words that may stand around a milder answer without telling anything more ("no, I'm
+# fine thanks", "nope, just the twitch in my nose"). Any other word may describe the sign,
+# so a milder answer among them is asked again rather than read back.
+BENIGN_WORDS = frozenset({
+    # answering, politeness and filler
+    "no", "nope", "nah", "n", "never", "ever", "none", "nothing", "neither", "nor", "not",
+    "yes", "sure", "definitely", "absolutely", "certainly", "really", "honestly", "thanks",
+    "thank", "you", "please", "sorry", "well", "um", "uh", "hmm", "er", "erm", "lol",
+    "haha", "okay", "alright", "fine", "good", "great", "normal", "normally", "usual",
+    "usually", "same", "ok", "positive", "100", "percent", "at", "all", "whatsoever",
+    "anything", "everything", "any", "issue", "issues", "problem", "problems", "wrong",
+    "like", "that", "this", "these", "those", "of", "them", "so", "far", "yet", "think",
+    "believe", "know", "noticed", "notice", "noticing", "aware", "can", "tell", "say",
+    "would", "could", "should", "as", "just", "only", "also", "too", "either", "both",
+    "quite", "pretty", "totally", "completely", "perfectly", "fully", "properly",
+    # pronouns, articles, auxiliaries, prepositions
+    "i", "i'm", "i've", "me", "my", "myself", "it", "it's", "its", "a", "an", "the",
+    "there", "there's", "that's", "is", "are", "was", "were", "be", "been", "am", "have",
+    "has", "had", "having", "do", "does", "did", "don't", "doesn't", "didn't", "haven't",
+    "hasn't", "isn't", "wasn't", "aren't", "weren't", "won't", "wouldn't", "got", "get",
+    "in", "on", "to", "for", "with", "from", "about", "and", "or", "then", "than", "very",
+    "by", "up", "out", "off", "over", "into", "why", "what", "how", "they", "their", "we",
+    "he", "she", "his", "her", "who", "which", "because", "since", "still", "even",
+    # looking, checking, everyday body words
+    "look", "looks", "looked", "looking", "check", "checked", "mirror", "touched", "tried",
+    "moves", "eat", "eating", "drink", "drinking", "eyes", "side", "sides", "strong",
+    "speech", "came", "come", "comes", "coming", "says", "said", "told", "tells",
+    "worried", "worry", "annoying", "irritating", "dear", "sir", "madam", "god", "sort",
+    "face", "arm", "arms", "hand", "hands", "leg", "legs", "foot", "feet", "eye", "lip",
+    "lips", "mouth", "frown", "frowning",
+    # time
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "few", "long",
+    "time", "while", "lately", "recently",
+    # people who may have watched someone asleep
+    "wife", "husband", "partner", "girlfriend", "boyfriend", "mum", "mom", "dad", "son",
+    "daughter", "kids", "family", "sister", "brother", "friend", "roommate", "flatmate",
+    # the twitch itself
+    "twitch", "twitches", "twitching", "twitchy", "twitched", "spasm", "spasms",
+    "flicker", "flickering", "jump", "jumping", "nose", "nostril", "nostrils",
+})
+# Words that tell someone did see the twitching asleep ("but my daughter saw it").
+SIGHTING_WORDS = frozenset({
+    "saw", "seen", "see", "sees", "noticed", "notices", "told", "tells", "said", "says",
+    "mentioned", "watched", "spotted", "filmed", "video", "recorded", "caught",
+})
 # Short answers that accept a read-back ("I understood: No. Is that right?").
 CONFIRM_CLEAR = _phrases(
     "that's right", "that is right", "correct", "that's correct", "exactly", "right",

@@ -25,6 +25,8 @@ from bot.flow.lexicon import (
 
 _DOUBT_FOLLOWERS = frozenset({"know", "sure", "idea", "remember", "clue"})
 # Functions named as things: "no sensation" describes the sign even after an answering "no".
+# What a function is said not to be when it is missing ("the feeling isn't there").
+_ABSENT = frozenset({"there", "present", "right", "normal", "working", "good", "great", "same"})
 FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
 
 
@@ -57,6 +59,8 @@ def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
         negator = negated_at(tokens, i)
         if token in INABILITY or (token in SIGN_WORDS and negator is None):
             strong = True
+        elif token in FUNCTION_NOUNS and _absent_after(tokens, i):
+            strong = True  # "the feeling isn't there"
         elif token in FUNCTION_WORDS:
             if negator == 0 and tokens[0] in ANSWER_NO and token not in FUNCTION_NOUNS:
                 negator = None  # "no, stays by the nose": the answer, then a sentence
@@ -69,6 +73,15 @@ def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
                 limits = False  # "nothing like that" denies
             strong = strong or (limits and tokens[i - 1 : i + 1] != ["at", "all"])
     return strong, past
+
+
+def _absent_after(tokens: list[str], i: int) -> bool:
+    """Whether a function named at ``i`` is said to be missing: "the feeling isn't there"."""
+    after = tokens[i + 1 : i + 4]
+    return any(
+        word in NEGATORS and after[j + 1 : j + 2] and after[j + 1] in _ABSENT
+        for j, word in enumerate(after)
+    )
 
 
 def describes_sign(tokens: list[str]) -> bool:

@@ -109,3 +109,41 @@ def test_a_count_is_read_in_the_questions_terms(amount, noun, filler):
     )
     # A number next to something that is not counted is never taken as the answer.
     assert read_duration(canonical_tokens(f"{filler} {amount} {noun} a day"), NOW) is None
+
+
+# Words that no vocabulary knows, standing for whatever a person may describe.
+UNKNOWN_WORD = st.from_regex(
+    r"[bcdfghjklmpqrstvwxz]{2}[aeiou][bcdfghjklmpqrstvwxz]{2}", fullmatch=True
+)
+
+
+@FAST
+@given(
+    question=st.sampled_from(SIGN_QUESTIONS),
+    lead=st.sampled_from(["no,", "nope", "nah,", "no but", "not really,", "no. just", "only"]),
+    words=st.lists(UNKNOWN_WORD, min_size=1, max_size=3),
+    filler=st.sampled_from(["", "my", "it", "I think", "a bit"]),
+)
+def test_unknown_words_after_a_no_are_never_read_as_the_milder_answer(
+    question, lead, words, filler
+):
+    text = f"{lead} {filler} {' '.join(words)}"
+    reading = READERS[question.id].read(text, NOW)
+    worst = max(SEVERITY_RANK[o.red_flag] for o in question.options)
+    if reading.option_id is not None:
+        assert SEVERITY_RANK[question.option(reading.option_id).red_flag] == worst, text
+
+
+@FAST
+@given(
+    amount=st.integers(min_value=1, max_value=13),
+    wording=st.sampled_from(
+        ["{n} days or more", "{n} days+", "{n} days at least", "{n} days, maybe longer",
+         "{n} days or longer", "started again {n} days ago", "it's back, {n} days this time",
+         "came back {n} days ago", "this episode {n} days", "{n} days ago it got worse"]
+    ),
+)  # fmt: skip
+def test_an_open_ended_or_recurring_duration_is_never_taken_as_under_two_weeks(amount, wording):
+    text = wording.format(n=amount)
+    reading = READERS["duration"].read(text, NOW)
+    assert reading.option_id != "under_two_weeks", text

@@ -1,0 +1,106 @@
+"""Whole-answer cues that keep a milder answer from being read out of typed text.
+
+Each one answers a narrow question about the words: did the twitching come before the
+spell now counted ("it's back since Monday")? did someone see it asleep after all ("I
+sleep alone but my daughter saw it")? do words stand around a milder answer that it does
+not explain ("no, my leg drags")?
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.phrasebook import contains
+from bot.flow.lexicon import (
+    BENIGN_WORDS,
+    CLAUSE_BREAKS,
+    FUNCTION_WORDS,
+    RECURRENCE_PHRASES,
+    RECURRENCE_WORDS,
+    SIGHTING_WORDS,
+    canonical_tokens,
+)
+from bot.flow.negation import negated_at
+
+# After "just", "only"… a word must belong to the answer read or to the twitch itself:
+# "no, just the twitch" is a no, "no, just my face" (asked about numbness) may not be.
+_LIMITERS = frozenset({"just", "only", "except", "apart", "besides"})
+_AFTER_LIMITER = frozenset(
+    {
+        "the",
+        "my",
+        "a",
+        "an",
+        "in",
+        "of",
+        "that",
+        "it",
+        "this",
+        "is",
+        "it's",
+        "twitch",
+        "twitches",
+        "twitching",
+        "twitchy",
+        "spasm",
+        "spasms",
+        "nose",
+        "nostril",
+        "nostrils",
+        "from",
+        "just",
+        "only",
+        "annoying",
+        "irritating",
+        "worried",
+        "concerned",
+        "for",
+        "about",
+    }
+)
+_UNITS_BEFORE_BACK = frozenset({"day", "days", "week", "weeks", "month", "months", "ago"})
+_CLAUSE_END = re.compile(r"(?:(?<!\d)[.,](?!\d)|[;:!?\n])+|\s[-–—]\s")
+
+
+def mentions_recurrence(tokens: list[str]) -> bool:
+    """Whether the words say the twitching was there before the spell they time:
+    "started again 3 days ago", "this bout: 4 days", "3 days ago it got worse"."""
+    for i, token in enumerate(tokens):
+        if token in RECURRENCE_WORDS and negated_at(tokens, i) is None:
+            return True  # "never had it before" is a first time
+    words = [
+        t for i, t in enumerate(tokens) if t != "back" or tokens[i - 1] not in _UNITS_BEFORE_BACK
+    ]
+    return contains(words, RECURRENCE_PHRASES)  # "3 days back" is "3 days ago"
+
+
+def someone_saw(tokens: list[str]) -> bool:
+    """Whether the words tell of a sighting, or turn after "but": "I sleep alone, but my
+    daughter saw it", "nobody, though my husband mentioned it once"."""
+    if CLAUSE_BREAKS & set(tokens):
+        return True
+    return any(t in SIGHTING_WORDS and negated_at(tokens, i) is None for i, t in enumerate(tokens))
+
+
+def unexplained(tokens: list[str], explained: frozenset[str]) -> list[str]:
+    """The words that neither the answer read (``explained``), everyday filler nor a
+    negation ("no sagging", "no arm weakness") covers."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token in explained or negated_at(tokens, i) is not None:
+            continue
+        limited = _LIMITERS & set(tokens[max(0, i - 3) : i])
+        if limited and token not in _AFTER_LIMITER:
+            found.append(token)  # "no, just my face" to the numbness question
+        elif not limited and token not in BENIGN_WORDS and token not in FUNCTION_WORDS:
+            found.append(token)
+    return found
+
+
+def clauses(text: str) -> list[list[str]]:
+    """The canonical words of each clause of ``text``. A negation does not reach past a
+    comma ("not numb, tingly"), and a later clause starts with "and", so that its "no" reads
+    as inside a sentence ("no arm, no leg weakness"), not as the answer."""
+    parts = [canonical_tokens(part) for part in _CLAUSE_END.split(text)]
+    first, *later = [words for words in parts if words] or [[]]
+    return [first, *(["and", *words] for words in later)]
