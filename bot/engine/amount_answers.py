@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.engine.cues import mentions_recurrence
 from bot.engine.quantities import NUMBER_WORDS, Range, read_count, read_duration
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import Question
@@ -61,9 +60,6 @@ class AmountReader:
         if not touched:
             return ask(reads)
         most = max(touched, key=lambda o: (self._rank[o.id], o.trigger is not None))
-        milder = self._rank[most.id] < self._worst
-        if reads == "duration" and milder and mentions_recurrence(tokens):
-            return ask("first_time")  # "it's back since Monday": when did it first start?
         if len(touched) > 1:
             return read_back(most.id)  # straddles a boundary: never the milder side
         if reads == "count" and CLAUSE_BREAKS & set(tokens):

@@ -25,38 +25,16 @@ from bot.flow.negation import negated_at
 # After "just", "only"… a word must belong to the answer read or to the twitch itself:
 # "no, just the twitch" is a no, "no, just my face" (asked about numbness) may not be.
 _LIMITERS = frozenset({"just", "only", "except", "apart", "besides"})
-_AFTER_LIMITER = frozenset(
-    {
-        "the",
-        "my",
-        "a",
-        "an",
-        "in",
-        "of",
-        "that",
-        "it",
-        "this",
-        "is",
-        "it's",
-        "twitch",
-        "twitches",
-        "twitching",
-        "twitchy",
-        "spasm",
-        "spasms",
-        "nose",
-        "nostril",
-        "nostrils",
-        "from",
-        "just",
-        "only",
-        "annoying",
-        "irritating",
-        "worried",
-        "concerned",
-        "for",
-        "about",
-    }
+_AFTER_LIMITER = frozenset({
+    "the", "my", "a", "an", "in", "of", "that", "it", "this", "is", "it's", "i", "i'm",
+    "thanks", "thank", "you", "very", "really", "so", "bit", "quite", "from", "just", "only",
+    "for", "about", "twitch", "twitches", "twitching", "twitchy", "spasm", "spasms", "nose",
+    "nostril", "nostrils", "annoying", "irritating", "worried", "concerned",
+})  # fmt: skip
+# Numbers, months and weekdays tell when, not what: "no, I'm 24", "slowly since October".
+_ORDINARY = re.compile(
+    r"\d+(?:[.,]\d+)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|summer|winter|spring|autumn"
 )
 _UNITS_BEFORE_BACK = frozenset({"day", "days", "week", "weeks", "month", "months", "ago"})
 _CLAUSE_END = re.compile(r"(?:(?<!\d)[.,](?!\d)|[;:!?\n])+|\s[-–—]\s")
@@ -84,15 +62,28 @@ def someone_saw(tokens: list[str]) -> bool:
 
 def unexplained(tokens: list[str], explained: frozenset[str]) -> list[str]:
     """The words that neither the answer read (``explained``), everyday filler nor a
-    negation ("no sagging", "no arm weakness") covers."""
+    negation ("no sagging", "no arm weakness") covers.
+
+    After "just", "only"… and for the rest of a clause after "but", a word must belong to
+    the answer read or to the twitch itself: "no, just the twitch" and "no, but it's
+    annoying" are a no; "no, just my face" (asked about numbness), "no, I can smile but
+    not on the left" and "no, but my wife said it twitches at night" may not be."""
     found = []
+    turned = False
     for i, token in enumerate(tokens):
+        if token in CLAUSE_BREAKS:
+            turned = True
+            continue
+        if turned:
+            if token not in _AFTER_LIMITER:
+                found.append(token)
+            continue
         if token in explained or negated_at(tokens, i) is not None:
             continue
-        limited = _LIMITERS & set(tokens[max(0, i - 3) : i])
-        if limited and token not in _AFTER_LIMITER:
-            found.append(token)  # "no, just my face" to the numbness question
-        elif not limited and token not in BENIGN_WORDS and token not in FUNCTION_WORDS:
+        if _LIMITERS & set(tokens[max(0, i - 3) : i]):
+            if token not in _AFTER_LIMITER and token not in explained:
+                found.append(token)
+        elif not (token in BENIGN_WORDS or token in FUNCTION_WORDS or _ORDINARY.match(token)):
             found.append(token)
     return found
 

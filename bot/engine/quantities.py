@@ -52,6 +52,7 @@ _MOST_PER_DAY = 40
 _RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "daily", "or", "to", "and"})
 # What may follow a number that takes the unit of another ("12 days, no wait, 16").
 _AFTER_BARE_NUMBER = frozenset({"or", "maybe", "actually", "i", "no", "sorry", "now", "ish"})
+_NOT_A_DRINK = frozenset({"addict", "lover", "drinker", "fan", "snob", "machine", "maker", "shop"})
 _AGE_LEADS = frozenset({"i'm", "age", "aged", "turned", "turning", "am"})
 _FUTURE = frozenset({"tomorrow", "next", "soon"})
 _DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
@@ -127,27 +128,38 @@ def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | No
             continue
         if at >= 2 and tokens[at - 1] == "of" and count_words & set(tokens[max(0, at - 5) : at]):
             continue  # "3 cups of tea", "a mug or two of tea": counted with the cups
+        if tokens[at + 1 : at + 2] and tokens[at + 1] in _NOT_A_DRINK:
+            continue  # "a coffee addict"
         amount = _amount_before(tokens, at)
         if amount is not None:
+            amount = _modified(tokens, at, amount)  # "less than 2 cups", "3 coffees or more"
             low, high, counted = low + amount[0], high + amount[1], True
     if not counted:
-        lone = [
-            (i, _number(t))
-            for i, t in enumerate(tokens)
-            if _DECIMAL.match(t)
-            and float(t.replace(",", ".")) <= _MOST_PER_DAY  # not a year, not a phone number
-            and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS)
-            and not (i > 0 and tokens[i - 1] in _AGE_LEADS)  # "none, I'm 30"
-        ]
+        lone = [i for i, t in enumerate(tokens) if _lone_count(tokens, i)]
+        if len(lone) == 2 and lone[1] == lone[0] + 2 and tokens[lone[0] + 1] in _RANGE_JOINERS:
+            lone = lone[1:]  # "4 or 5": read with the first
         if len(lone) != 1:
             return None
-        amount = _amount_before(tokens, lone[0][0] + 1)
+        amount = _amount_before(tokens, lone[0] + 1)
         if amount is None:
             return None
-        low, high = amount
+        low, high = _modified(tokens, lone[0], amount)
     if any(tuple(tokens[j : j + len(p)]) == p for p in _PER_WEEK for j in range(len(tokens))):
         low, high = low / 7, high / 7
     return low, high
+
+
+def _lone_count(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is a number standing alone as a count: "5", "like five",
+    "2 a day"; not a year, an age ("I'm 30") or a phone number."""
+    word = tokens[i]
+    value = _number(word) if _DECIMAL.match(word) or is_amount(word) else None
+    return (
+        value is not None
+        and value <= _MOST_PER_DAY
+        and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS | {"ish"})
+        and not (i > 0 and tokens[i - 1] in _AGE_LEADS | {"not", "no"})  # "not one"
+    )
 
 
 def _amount_before(tokens: Sequence[str], end: int) -> Range | None:

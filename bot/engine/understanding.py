@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.engine.amount_answers import AmountReader
-from bot.engine.cues import clauses, someone_saw, unexplained
+from bot.engine.cues import clauses, mentions_recurrence, someone_saw, unexplained
 from bot.engine.phrasebook import PhraseBook, contains, without
 from bot.engine.quantities import is_amount
 from bot.engine.reading import Reading, ask, read_back, record
@@ -84,9 +84,19 @@ class QuestionReader:
             return ask("unclear")
         phrase = " ".join(tokens)
         found = self._understood(text, tokens, phrase, now)
-        if found is not None:
-            return self._explained(found, text)
-        return self._typo(phrase) or ask(self.question.reads or "unclear")
+        if found is None:
+            return self._typo(phrase) or ask(self.question.reads or "unclear")
+        if found.certain and self.warning and self._milder(found) and "?" in text:
+            return read_back(found.option_id or "")  # "no?": a question, not an answer
+        if self._milder(found) and self.question.reads == "duration":
+            # "it's back since Monday", "5 days, not the first time": when did it first start?
+            return ask("first_time") if mentions_recurrence(tokens) else found
+        return self._explained(found, text)
+
+    def _milder(self, found: Reading) -> bool:
+        """Whether ``found`` is an answer milder than the one reporting the sign."""
+        option_id = found.option_id
+        return option_id is not None and self.rank(option_id) < self.rank(self._sign or option_id)
 
     def _understood(
         self, text: str, tokens: list[str], phrase: str, now: datetime
@@ -96,6 +106,7 @@ class QuestionReader:
             lambda: self._phrases.exact.get(phrase),
             lambda: self._amounts.number_word(tokens),
             lambda: ask("clarify") if phrase in CLARIFY else None,
+            lambda: ask("clarify") if contains(tokens, CLARIFY_INSIDE) else None,
             lambda: self._doubt(tokens),
             lambda: self._amounts.quantity(tokens, now),
             lambda: self._lead_yes(tokens),
@@ -103,7 +114,6 @@ class QuestionReader:
             lambda: self._sign_described(text, tokens),
             lambda: ask("negated") if has_double_negation(tokens) else None,
             lambda: self._only_now(tokens),
-            lambda: ask("clarify") if contains(tokens, CLARIFY_INSIDE) else None,
             lambda: self._lead_no(tokens),
             lambda: self._hedged_no(tokens),
             lambda: self._phrases_inside(tokens),
@@ -119,16 +129,9 @@ class QuestionReader:
     def _explained(self, found: Reading, text: str) -> Reading:
         # "no, my leg drags": a milder answer is read back only when it explains every
         # word that is not everyday filler; the rest may describe the sign.
-        option_id = found.option_id
-        if (
-            option_id is None
-            or found.certain
-            or not self.warning
-            or self.question.reads
-            or self.rank(option_id) >= self.rank(self._sign or option_id)
-        ):
+        if found.certain or not self.warning or self.question.reads or not self._milder(found):
             return found
-        explained = self._phrases.words.get(option_id, frozenset())
+        explained = self._phrases.words.get(found.option_id or "", frozenset())
         if any(unexplained(clause, explained) for clause in clauses(text)):
             return ask("mixed")
         return found
@@ -195,11 +198,11 @@ class QuestionReader:
     def _sign_described(self, text: str, tokens: list[str]) -> Reading | None:
         if not self.warning or self._sign is None or self.question.reads:
             return None
-        strong, past = sign_cues(tokens)
+        # Clause by clause: a negation does not reach past a comma ("not numb, tingly").
+        cues = [sign_cues(clause) for clause in clauses(text)]
+        strong, past = any(c[0] for c in cues), any(c[1] for c in cues)
         if not strong and not past:
-            # "not numb, tingly": a negation does not reach past a comma
-            later = clauses(text)[1:]
-            return ask("mixed") if any(sign_cues(clause)[0] for clause in later) else None
+            return None
         plain, _ = self._phrases.matches_inside(tokens)
         if not strong and plain and all(self.rank(o) < self.rank(self._sign) for o in plain):
             return None  # "it came on slowly": a past tense, and the milder answer's words
@@ -211,11 +214,13 @@ class QuestionReader:
     def _only_now(self, tokens: list[str]) -> Reading | None:
         # "not right now", "I'm fine now": the question may count earlier episodes too.
         # Only the emergency screen counts episodes that have passed.
-        episodes = self.rank(self._sign or "") == SEVERITY_RANK["emergency"]
-        if not episodes or not NOW_WORDS & set(tokens):
+        if not self.warning or not NOW_WORDS & set(tokens):
             return None
         negated = any(t in NEGATORS for t in tokens) or contains(tokens, NO_HEDGED)
-        return ask("when") if negated else None
+        if not negated:
+            return None
+        episodes = self.rank(self._sign or "") == SEVERITY_RANK["emergency"]
+        return ask("when" if episodes else "negated")
 
     def _lead_no(self, tokens: list[str]) -> Reading | None:
         no = self._no or self._says_no  # "nah, not today" declines the consent question

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\d+(?:[.,]\d+)?")
+_WORD = re.compile(r"\d+[.,]\d+|[a-z0-9]+(?:'[a-z]+)?")
 
 # Spellings of one word, and two-word forms, mapped to one canonical token.
 _SPELLINGS = {
@@ -25,7 +25,9 @@ _SPELLINGS = {
     "nobodys": "nobody's", "noone": "nobody", "kinda": "kind of", "sorta": "sort of",
     "hrs": "hours", "hr": "hour", "mins": "minutes", "wks": "weeks", "yrs": "years",
     "bout": "about", "abt": "about", "wen": "when", "evry": "every", "nite": "night",
-    "lets": "let's",
+    "lets": "let's", "def": "definitely", "defo": "definitely", "atm": "at the moment",
+    "rn": "right now", "cpl": "couple", "coupla": "couple of", "tbh": "honestly",
+    "gf": "girlfriend", "bf": "boyfriend", "hubby": "husband",
 }  # fmt: skip
 _PAIRS = {
     ("can", "not"): "can't", ("do", "not"): "don't", ("does", "not"): "doesn't",
@@ -38,6 +40,7 @@ _PAIRS = {
 }  # fmt: skip
 
 
+_NOT_NO = r"\b(?:wouldn'?t|would not|not|can'?t|cannot|couldn'?t) (?:say |exactly |a )?no\b"
 _IDIOMS = (
     (re.compile(r"\b(?:bit by bit|little by little|step by step)\b"), "gradually"),
     # "nothing but stress", "never been so stressed": emphasis, not a denial
@@ -45,7 +48,18 @@ _IDIOMS = (
     (re.compile(r"\bnever (?:been|felt|slept) (?:more|so|this)\b"), "very"),
     (re.compile(r"\bcould(?:n'?t| not) (?:be|feel|get) (?:more|any more)\b"), "very"),
     # "definitely not, I'm sure": a no, however emphatic
-    (re.compile(r"^\W*(?:definitely|absolutely|certainly|surely|of course) not\b"), "no"),
+    (re.compile(r"^\W*(?:definitely|defo?|absolutely|certainly|surely|of course) not\b"), "no"),
+    # "I wouldn't say no", "not exactly no": a double negation, not a no
+    (re.compile(_NOT_NO), "not not"),
+    (re.compile(r"\b(this|the|a|latest|last|another|new|current) bout\b"), r"\1 episode"),
+    (re.compile(r"\bthe mo\b"), "the moment"),
+    # "nooo", "nopeee", "yesss": read like the typo "noo" (read back, never recorded)
+    (re.compile(r"\bnooo+\b"), "noo"),
+    (re.compile(r"\bnopee+\b"), "nopee"),
+    (re.compile(r"\byesss+\b"), "yess"),
+    (re.compile(r"(\d)\s*/\s*(?:day|d)\b"), r"\1 a day"),  # "3/day"
+    (re.compile(r"(\d)ish\b"), r"\1 ish"),  # "10ish"
+    (re.compile(r"\s&\s"), " and "),
     # "back to normal": an episode that passed
     (re.compile(r"\b(?:back to normal|normal again|cleared up|settled down)\b"), "recovered"),
 )
@@ -224,7 +238,7 @@ DENIAL_WORDS = frozenset({
     "have", "got", "get", "notice", "noticed", "think", "believe", "suffer", "experience",
     "any", "anything", "like", "so", "that", "really", "at", "had", "seen", "see", "been",
     "aware", "remember", "has", "is", "was", "does", "did", "it", "there", "one", "i",
-    "ever", "told", "said", "the", "a", "my", "me",
+    "ever", "told", "said", "the", "a", "my", "me", "happen", "happened",
 })
 # Negations that may only limit ("not fully", "nothing goes down easily"); "no" and
 # "none" deny ("none of them, just the twitch").
@@ -259,14 +273,16 @@ AFFIRMING = _phrases("it does", "i do", "i have", "it has", "i did")
 RECURRENCE_WORDS = frozenset({
     "again", "returned", "returns", "returning", "recurring", "recurred", "recurs",
     "recurrence", "flared", "flare", "flares", "flaring", "before", "latest", "bout",
-    "bouts", "worse", "relapse", "previous", "previously", "episode", "episodes", "attack",
-    "attacks", "usual", "recovered",
+    "bouts", "relapse", "previous", "previously", "episode", "episodes", "attack",
+    "attacks", "usual", "recovered", "similar",
 })
 RECURRENCE_PHRASES = _phrases(
     "came back", "come back", "comes back", "coming back", "it's back", "is back",
     "been back", "back since", "back for", "this time", "on and off", "off and on",
     "comes and goes", "came and went", "come and go", "now and then", "time to time",
-    "last time", "every so often", "once in a while", "had it for years",
+    "last time", "every so often", "once in a while", "had it for years", "same thing",
+    "not the first", "isn't the first", "wasn't the first", "not my first", "got worse",
+    "went worse", "became worse", "worse since", "worse for", "worse again", "not new",
 )
 # Words that may stand around a milder answer without telling anything more ("no, I'm
 # fine thanks", "nope, just the twitch in my nose"). Any other word may describe the sign,
@@ -296,6 +312,10 @@ BENIGN_WORDS = frozenset({
     "moves", "eat", "eating", "drink", "drinking", "eyes", "side", "sides", "strong",
     "speech", "came", "come", "comes", "coming", "says", "said", "told", "tells",
     "worried", "worry", "annoying", "irritating", "dear", "sir", "madam", "god", "sort",
+    "mate", "bro", "dude", "luckily", "thankfully", "fortunately", "touch", "wood", "knock",
+    "healthy", "anywhere", "nowhere", "else", "happened", "happen", "weights", "apart",
+    "except", "besides", "but", "though", "although", "food", "touching", "eyelid",
+    "eyelids", "ages",
     "face", "arm", "arms", "hand", "hands", "leg", "legs", "foot", "feet", "eye", "lip",
     "lips", "mouth", "frown", "frowning",
     # time

@@ -28,6 +28,8 @@ _DOUBT_FOLLOWERS = frozenset({"know", "sure", "idea", "remember", "clue"})
 # What a function is said not to be when it is missing ("the feeling isn't there").
 _ABSENT = frozenset({"there", "present", "right", "normal", "working", "good", "great", "same"})
 FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
+# Words a negation reaches across in a list of signs: "no numbness or tingling".
+_LISTED = SIGN_WORDS | FUNCTION_NOUNS | {"or", "nor", "any"}
 
 
 def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
@@ -40,7 +42,9 @@ def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
         word = tokens[j]
         if word in CLAUSE_BREAKS:
             return None
-        if word in NEGATORS and not (word in ANSWER_NO and index - j > (1 if j == 0 else 2)):
+        listed = all(t in _LISTED for t in tokens[j + 1 : index])  # "no numbness or tingling"
+        too_far = word in ANSWER_NO and index - j > (1 if j == 0 else 2) and not listed
+        if word in NEGATORS and not too_far:
             if j + 1 < index and tokens[j + 1] in _DOUBT_FOLLOWERS:
                 continue  # "don't know, I sleep alone": doubt, not a negated clause
             return j
@@ -64,11 +68,15 @@ def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
         elif token in FUNCTION_WORDS:
             if negator == 0 and tokens[0] in ANSWER_NO and token not in FUNCTION_NOUNS:
                 negator = None  # "no, stays by the nose": the answer, then a sentence
+            if token == "see" and tokens[i + 1 : i + 2] in (["any"], ["anything"], ["it"]):
+                continue  # "I don't see any": a denial, not lost sight
             named = negator is not None and not SIGN_WORDS & set(tokens[negator:i])
             strong = strong or named or "nothing" in tokens[i + 1 : i + 3]
         elif token in DEGREE_WORDS:
             near = negated_at(tokens, i, reach=1 if token == "like" else 3)
             limits = near is not None and tokens[near] in LIMITING_NEGATORS
+            # "not weak, just twitchy": the negation denied the sign; "just" starts anew
+            limits = limits and not SIGN_WORDS & set(tokens[(near or 0) + 1 : i])
             if token == "like" and near is not None and tokens[near] in {"nothing", "nobody"}:
                 limits = False  # "nothing like that" denies
             strong = strong or (limits and tokens[i - 1 : i + 1] != ["at", "all"])
