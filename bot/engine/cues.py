@@ -65,9 +65,9 @@ def unexplained(tokens: list[str], explained: frozenset[str]) -> list[str]:
     negation ("no sagging", "no arm weakness") covers.
 
     After "just", "only"… and for the rest of a clause after "but", a word must belong to
-    the answer read or to the twitch itself: "no, just the twitch" and "no, but it's
-    annoying" are a no; "no, just my face" (asked about numbness), "no, I can smile but
-    not on the left" and "no, but my wife said it twitches at night" may not be."""
+    the answer read or to the twitch itself, negated or not: "no, just the twitch" and "no,
+    but it's annoying" are a no; "no, just my face" (asked about numbness), "no, I can
+    smile but not on the left" and "no, but my wife said it twitches at night" may not be."""
     found = []
     turned = False
     for i, token in enumerate(tokens):
@@ -75,7 +75,7 @@ def unexplained(tokens: list[str], explained: frozenset[str]) -> list[str]:
             turned = True
             continue
         if turned:
-            if token not in _AFTER_LIMITER:
+            if token not in _AFTER_LIMITER and token not in explained:
                 found.append(token)
             continue
         if token in explained or negated_at(tokens, i) is not None:

@@ -25,9 +25,9 @@ from bot.flow.lexicon import (
 
 _DOUBT_FOLLOWERS = frozenset({"know", "sure", "idea", "remember", "clue"})
 # Functions named as things: "no sensation" describes the sign even after an answering "no".
+FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
 # What a function is said not to be when it is missing ("the feeling isn't there").
 _ABSENT = frozenset({"there", "present", "right", "normal", "working", "good", "great", "same"})
-FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
 # Words a negation reaches across in a list of signs: "no numbness or tingling".
 _LISTED = SIGN_WORDS | FUNCTION_NOUNS | {"or", "nor", "any"}
 
