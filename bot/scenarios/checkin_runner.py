@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.engine import Answer, CheckinDue, Reply, Session, step
-from bot.flow import Flow, Question
+from bot.flow import SEVERITY_RANK, Flow, Question
 from bot.scenarios.model import CLOSED, DECLINED, OFFERED, CheckinStory, Tap, Typed
 
 MAX_STEPS = 200
@@ -75,6 +75,15 @@ def _expect(result, expected: str, got: str) -> None:
         result.problems.append(f"check-in ended in '{got}', expected '{expected}'")
 
 
+def milder_read_back(question: Question, pending: str, meant: str) -> str | None:
+    """A problem when words meant as a sign were read back as a milder answer: a person
+    who confirms without reading closely would have it recorded."""
+    rank = {o.id: SEVERITY_RANK[o.red_flag] for o in question.options}
+    if rank.get(pending, 0) < rank.get(meant, 0):
+        return f"{question.id}: meant {meant}, read back the milder {pending}"
+    return None
+
+
 def _answer(flow: Flow, session: Session, question: Question | None, planned, result, now):
     """Tap, or type and confirm a read-back / tap when asked again; record the choice."""
     assert question is not None
@@ -93,6 +102,10 @@ def _answer(flow: Flow, session: Session, question: Question | None, planned, re
     ):
         if after is not None and after.pending is not None:
             result.read_backs += 1
+            misled = milder_read_back(question, after.pending, meant)
+            if misled:
+                result.misread.append(misled)
+                result.problems.append(f"misread {misled}")
             confirm = Answer(text="correct") if after.pending == meant else tap
         else:
             result.asked_again += 1

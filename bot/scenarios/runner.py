@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from bot.engine import Answer, Session, Start, compiled, step
 from bot.flow import SEVERITY_RANK, Flow
-from bot.scenarios.checkin_runner import run_checkin
+from bot.scenarios.checkin_runner import milder_read_back, run_checkin
 from bot.scenarios.model import Scenario, Tap, Typed
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -74,6 +74,7 @@ def _answer_one(
     if after is not None and not after.ended and after.state == question.id:
         if after.pending is not None:
             result.read_backs += 1
+            result.misread.extend(filter(None, [milder_read_back(question, after.pending, meant)]))
             confirm = Answer(text="correct") if after.pending == meant else tap
             after, _ = step(flow, after, confirm, now)
         else:

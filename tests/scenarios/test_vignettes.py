@@ -51,6 +51,24 @@ def test_a_misread_typed_answer_fails_its_story(flow: Flow, tmp_path: Path):
     assert any("UNDER-TRIAGE" in p for p in result.problems)
 
 
+def test_a_sign_read_back_as_the_milder_answer_fails_its_story(flow: Flow, tmp_path: Path):
+    # "no, I'm fine" is read back as No: said by someone who means yes, a careless
+    # confirmation would record the milder answer, so the story fails even though the
+    # simulated person taps the right answer.
+    story = tmp_path / "stories.yaml"
+    story.write_text(
+        "flow: nostril_twitch\nscenarios:\n"
+        "  - name: a hedged no, meant as yes\n"
+        "    answers:\n"
+        '      drooping: {say: "no, I\'m fine", means: "yes"}\n'
+        "    expect: see_doctor_soon\n",
+        encoding="utf-8",
+    )
+    (result,) = [run_scenario(flow, s) for s in load_scenarios(story).scenarios]
+    assert result.outcome == "see_doctor_soon"
+    assert "misread drooping: meant yes, read back the milder no" in result.problems
+
+
 def test_a_check_in_story_with_the_wrong_ending_fails(flow: Flow, tmp_path: Path):
     story = tmp_path / "stories.yaml"
     story.write_text(
