@@ -40,8 +40,8 @@ _ASK_AGAIN = {
     "also type a number, like “2 cups a day”.",
     "clarify": "Here is what I'm asking about:",
     "rejected": "OK, I haven't recorded that.",
-    "first_time": "It sounds like you have had the twitching before. If it comes and goes, "
-    "count from the very first time it started, so I haven't recorded anything yet.",
+    "first_time": "It sounds like you have had the twitching before. This question counts "
+    "from the very first time it started, so I haven't recorded anything yet.",
     "when": "This question also counts signs that came and went recently, so I haven't "
     "recorded anything.",
 }
