@@ -233,6 +233,19 @@ def test_a_sign_described_in_negative_grammar_is_read_back_not_recorded(walker):
     assert walker.session.answers["eye_closing"] == "yes"
 
 
+def test_a_recurring_twitch_is_timed_from_its_first_start(walker):
+    walker.start()
+    walker.say("yes")
+    while walker.session.state != "duration":
+        walker.say("no")
+    reply = walker.say("it's back since Monday")
+    assert "duration" not in walker.session.answers and walker.session.pending is None
+    assert "very first time" in reply.messages[0].text
+    assert reply.prompt.question_id == "duration"
+    walker.say("first had it in March")
+    assert walker.session.answers["duration"] == "two_weeks_plus"
+
+
 def test_a_read_back_of_no_is_not_confirmed_by_a_bare_yes(walker):
     walker.start()
     walker.say("yes", "no")
