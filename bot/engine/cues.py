@@ -13,11 +13,15 @@ import re
 from bot.engine.phrasebook import contains
 from bot.flow.lexicon import (
     BENIGN_WORDS,
+    BODY_PARTS,
     CLAUSE_BREAKS,
     FUNCTION_WORDS,
+    NARROWING,
+    NEGATORS,
     RECURRENCE_PHRASES,
     RECURRENCE_WORDS,
     SIGHTING_WORDS,
+    STATE_WORDS,
     canonical_tokens,
 )
 from bot.flow.negation import negated_at
@@ -29,7 +33,8 @@ _AFTER_LIMITER = frozenset({
     "the", "my", "a", "an", "in", "of", "that", "it", "this", "is", "it's", "i", "i'm",
     "thanks", "thank", "you", "very", "really", "so", "bit", "quite", "from", "just", "only",
     "for", "about", "twitch", "twitches", "twitching", "twitchy", "spasm", "spasms", "nose",
-    "nostril", "nostrils", "annoying", "irritating", "worried", "concerned",
+    "nostril", "nostrils", "annoying", "irritating", "worried", "concerned", "upper",
+    "flickers", "flicker", "flickering", "thing",
 })  # fmt: skip
 # Numbers, months and weekdays tell when, not what: "no, I'm 24", "slowly since October".
 _ORDINARY = re.compile(
@@ -60,9 +65,12 @@ def someone_saw(tokens: list[str]) -> bool:
     return any(t in SIGHTING_WORDS and negated_at(tokens, i) is None for i, t in enumerate(tokens))
 
 
-def unexplained(tokens: list[str], explained: frozenset[str]) -> list[str]:
+def unexplained(
+    tokens: list[str], explained: frozenset[str], filler: frozenset[str] = frozenset()
+) -> list[str]:
     """The words that neither the answer read (``explained``), everyday filler nor a
-    negation ("no sagging", "no arm weakness") covers.
+    negation ("no sagging", "no arm weakness") covers; ``filler`` adds words that are
+    filler in this answer.
 
     After "just", "only"… and for the rest of a clause after "but", a word must belong to
     the answer read or to the twitch itself, negated or not: "no, just the twitch" and "no,
@@ -70,20 +78,29 @@ def unexplained(tokens: list[str], explained: frozenset[str]) -> list[str]:
     smile but not on the left" and "no, but my wife said it twitches at night" may not be."""
     found = []
     turned = False
+    stated = bool(STATE_WORDS & set(tokens))
     for i, token in enumerate(tokens):
         if token in CLAUSE_BREAKS:
             turned = True
-            continue
-        if turned:
+        elif token in NARROWING:
+            found.append(token)  # "goes down fine, usually"
+        elif turned:
             if token not in _AFTER_LIMITER and token not in explained:
                 found.append(token)
+        elif token in explained or negated_at(tokens, i) is not None:
             continue
-        if token in explained or negated_at(tokens, i) is not None:
-            continue
-        if _LIMITERS & set(tokens[max(0, i - 3) : i]):
-            if token not in _AFTER_LIMITER and token not in explained:
+        elif _LIMITERS & set(tokens[max(0, i - 3) : i]):
+            if token not in _AFTER_LIMITER:
                 found.append(token)
-        elif not (token in BENIGN_WORDS or token in FUNCTION_WORDS or _ORDINARY.match(token)):
+        elif token in BODY_PARTS:
+            if not (stated or any(t in NEGATORS for t in tokens[:i])):
+                found.append(token)  # "not my face, my arm", "eyebrow no"
+        elif not (
+            token in BENIGN_WORDS
+            or token in FUNCTION_WORDS
+            or token in filler
+            or _ORDINARY.fullmatch(token)
+        ):
             found.append(token)
     return found
 

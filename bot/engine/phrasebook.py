@@ -79,8 +79,8 @@ class PhraseBook:
         limit = 2 if len(phrase) >= 8 else 1
         best: dict[str, int] = {}
         for known, reading in self.exact.items():
-            if len(known) < 2 or reading.option_id is None:
-                continue
+            if len(known) < 2 or reading.option_id is None or phrase.endswith(known):
+                continue  # "asymmetrical" is no typo of "symmetrical"
             distance = OSA.distance(phrase, known, score_cutoff=limit)
             if distance <= limit:
                 best[reading.option_id] = min(distance, best.get(reading.option_id, limit))
@@ -88,6 +88,14 @@ class PhraseBook:
             return None
         closest = [o for o, d in best.items() if d == min(best.values())]
         return closest[0] if len(closest) == 1 else None
+
+    def ends_with(self, tokens: list[str], option_id: str) -> bool:
+        """Whether ``tokens`` end with one of the option's own phrases ("partner says no")."""
+        return any(found == option_id and tokens[-len(p) :] == p for p, found in self._inner)
+
+    def starts_with(self, tokens: list[str], option_id: str) -> bool:
+        """Whether ``tokens`` start with one of the option's own phrases ("gradual about it")."""
+        return any(found == option_id and tokens[: len(p)] == p for p, found in self._inner)
 
     def matches_inside(self, tokens: list[str]) -> tuple[frozenset[str], frozenset[str]]:
         """Options whose phrases stand in ``tokens``, split by whether a negation precedes

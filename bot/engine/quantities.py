@@ -90,9 +90,11 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
             amount = (float(_PLURAL_ALONE[token]), INF)
         found.append(_modified(tokens, i, (amount[0] * unit, amount[1] * unit)))
         last_unit = unit
-    if last_unit is not None:  # "12 days. no wait, 16": a bare number in the same unit
+    if last_unit is not None:  # "12 days. no wait, 16", "a week, maybe two": the same unit
+        first_unit = next(i for i, t in enumerate(tokens) if t in _DAYS_PER_UNIT)
         for i, token in enumerate(tokens):
-            value = _number(token) if _DECIMAL.match(token) else None
+            spelled = i > first_unit and is_amount(token)
+            value = _number(token) if _DECIMAL.match(token) or spelled else None
             alone = i + 1 == len(tokens) or tokens[i + 1] in _AFTER_BARE_NUMBER
             if value is not None and alone and not _in_range_phrase(tokens, i):
                 found.append((value * last_unit, value * last_unit))
@@ -233,8 +235,8 @@ def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
     if _OPEN_AFTER.search(after):  # "10 days or more", "a week plus", "10 days, maybe longer"
         return low, INF
     if _ABOUT_AFTER.search(after):  # "13 days or so"
-        return low * 0.7, high * 1.15
-    if re.search(r"\b(more than|over|longer than|at least|upwards of|plus)\b", window):
+        return low * 0.7, high * _ABOUT
+    if re.search(r"\b(more than|over|longer than|at least|upwards of|plus|minimum)\b", window):
         return (low if "at least" in window else low + 1e-6, INF)
     if re.search(r"\b(less than|under|not even|shorter than|within)\b", window) or (
         "yet" in tokens and re.search(r"\b(not|hasn't|haven't|isn't)\b", window)
@@ -245,12 +247,14 @@ def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
         r"|nearly|close to|or so|ish)\b",
         window,
     ):
-        return low * 0.7, high * 1.15
+        return low * 0.7, high * _ABOUT
     return low, high
 
 
+# "about 12 days" may be two weeks: an estimate reaches a quarter above the number said.
+_ABOUT = 1.25
 _OPEN_AFTER = re.compile(
-    r"^(?:or |and )?(?:maybe |probably |possibly |perhaps |even |if not )?"
+    r"^(?:or |and |no )?(?:maybe |probably |possibly |perhaps |even |if not |actually |prob )?"
     r"(?:more|longer|over|plus|at least|minimum|at the least|and counting|and more|upwards)\b"
 )
 _ABOUT_AFTER = re.compile(r"^(?:or so|ish|give or take|roughly|approximately|or thereabouts)\b")

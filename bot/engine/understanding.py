@@ -24,6 +24,7 @@ from bot.flow import SEVERITY_RANK, Question
 from bot.flow.lexicon import (
     AFFIRMING,
     ANSWER_NO,
+    BENIGN_WORDS,
     CLARIFY,
     CLARIFY_INSIDE,
     CLAUSE_BREAKS,
@@ -39,6 +40,7 @@ from bot.flow.lexicon import (
     NO_NEGATED,
     NOW_WORDS,
     PAST_EPISODE,
+    PEOPLE,
     SAFE_AFTER_NO,
     SIGN_WORDS,
     YES_INSIDE,
@@ -86,6 +88,8 @@ class QuestionReader:
         found = self._understood(text, tokens, phrase, now)
         if found is None:
             return self._typo(phrase) or ask(self.question.reads or "unclear")
+        if self.warning and self._milder(found) and "?" in text.rstrip().rstrip("?"):
+            return ask("mixed")  # "gradual? no": the milder answer's words, asked and denied
         if found.certain and self.warning and self._milder(found) and "?" in text:
             return read_back(found.option_id or "")  # "no?": a question, not an answer
         if self._milder(found) and self.question.reads == "duration":
@@ -131,10 +135,29 @@ class QuestionReader:
         # word that is not everyday filler; the rest may describe the sign.
         if found.certain or not self.warning or self.question.reads or not self._milder(found):
             return found
-        explained = self._phrases.words.get(found.option_id or "", frozenset())
-        if any(unexplained(clause, explained) for clause in clauses(text)):
+        option_id = found.option_id or ""
+        explained = self._phrases.words.get(option_id, frozenset())
+        named = option_id in self._phrases.matches_inside(canonical_tokens(text))[0]
+        people = PEOPLE if named else frozenset()  # "my husband says it stops when I sleep"
+        parts = clauses(text)
+        if any(unexplained(clause, explained, people) for clause in parts):
             return ask("mixed")
+        told = {o for clause in parts for o in self._phrases.matches_inside(clause)[0]}
+        if any(self.rank(o) > self.rank(option_id) for o in told):
+            return ask("mixed")  # "not spreading, it moves around": a sign in its own clause
+        if any(self._denied_last(clause, option_id) for clause in parts):
+            return ask("negated")  # "gradually no", "gradual it was not"
         return found
+
+    def _denied_last(self, clause: list[str], option_id: str) -> bool:
+        """Whether a clause names the answer and then ends in a denial that is not part of
+        the answer's own words: "gradually no" (but not "partner says no")."""
+        if len(clause) < 2 or clause[-1] not in NEGATORS:
+            return False
+        if self._phrases.ends_with(clause, option_id):
+            return False
+        words = self._phrases.words.get(option_id, frozenset())
+        return any(t in words and t not in BENIGN_WORDS for t in clause[:-1])
 
     def _doubt(self, tokens: list[str]) -> Reading | None:
         if self._unsure is None:
@@ -173,6 +196,8 @@ class QuestionReader:
         rest = tokens[1:]
         if rest and rest[0] in LEAD_NO:
             return ask("mixed")  # "yeah, no"
+        if rest and rest[0] in NEGATORS:
+            return None  # "definitely not numb", "definitely not sure": no yes at all
         if rest and contains(rest, NO_NEGATED):
             return ask("mixed")  # "yes, not really"
         if rest and self._no and contains(rest, NO_HEDGED):
@@ -234,8 +259,12 @@ class QuestionReader:
         plain, _ = self._phrases.matches_inside(tokens)
         if plain - {no}:
             return ask("mixed")  # "no, I'm not sleeping well"
-        if self.warning and no in self._phrases.matches_inside(rest)[1]:
-            return ask("negated")  # "no, not slowly": the milder answer's words, negated
+        # "no, not slowly", "nothing gradual about it": the milder answer's words, negated
+        if self.warning and (
+            no in self._phrases.matches_inside(rest)[1]
+            or (tokens[0] not in ANSWER_NO and self._phrases.starts_with(rest, no))
+        ):
+            return ask("negated")
         return read_back(no) if self.warning else record(no)
 
     def _hedged_no(self, tokens: list[str]) -> Reading | None:
@@ -277,6 +306,8 @@ class QuestionReader:
         if last in LEAD_YES and self._yes and not any(t in NEGATORS for t in tokens):
             return read_back(self._yes) if self.warning else record(self._yes)
         if last in ANSWER_NO and self._no and not LEAD_YES & set(tokens):
+            if contains(tokens, AFFIRMING):
+                return ask("mixed")  # "he says I do, I say no"
             return read_back(self._no)
         return None
 

@@ -48,7 +48,17 @@ _IDIOMS = (
     (re.compile(r"\bnever (?:been|felt|slept) (?:more|so|this)\b"), "very"),
     (re.compile(r"\bcould(?:n'?t| not) (?:be|feel|get) (?:more|any more)\b"), "very"),
     # "definitely not, I'm sure": a no, however emphatic
-    (re.compile(r"^\W*(?:definitely|defo?|absolutely|certainly|surely|of course) not\b"), "no"),
+    (
+        re.compile(
+            r"^\W*(?:definitely|defo?|absolutely|certainly|surely|of course) not\s*(?=[,.;!]|$)"
+        ),
+        "no",
+    ),
+    # "anything but gradual", "far from gradual": not gradual
+    (re.compile(r"\b(?:anything but|far from)\b"), "not"),
+    # "no longer", "none left", "at this point": only now (the emergency screen asks more)
+    (re.compile(r"\b(?:no longer|any longer|no more(?! than)|none left)\b"), "anymore"),
+    (re.compile(r"\bat this (?:point|time|minute|moment|stage)\b"), "now"),
     # "I wouldn't say no", "not exactly no": a double negation, not a no
     (re.compile(_NOT_NO), "not not"),
     (re.compile(r"\b(this|the|a|latest|last|another|new|current) bout\b"), r"\1 episode"),
@@ -60,6 +70,7 @@ _IDIOMS = (
     (re.compile(r"(\d)\s*/\s*(?:day|d)\b"), r"\1 a day"),  # "3/day"
     (re.compile(r"(\d)ish\b"), r"\1 ish"),  # "10ish"
     (re.compile(r"\s&\s"), " and "),
+    (re.compile(r"\b(?:the )?same as (?:always|usual|ever|before)\b"), "as normal"),
     # "back to normal": an episode that passed
     (re.compile(r"\b(?:back to normal|normal again|cleared up|settled down)\b"), "recovered"),
 )
@@ -159,6 +170,8 @@ UNSURE = _phrases(
 # Phrases of doubt looked for inside longer answers ("yes, but I'm not sure").
 DOUBT_INSIDE = _phrases(
     "not sure", "unsure", "don't know", "no idea", "maybe", "perhaps", "possibly",
+    "not 100", "not positive", "never looked", "haven't looked", "not looked",
+    "didn't look", "haven't really looked",
     "not certain", "uncertain", "can't tell", "hard to say", "hard to tell", "no clue",
     "can't say", "could be", "might be", "who knows", "don't remember", "can't remember",
     "not 100 sure", "not at all sure", "not sure at all", "haven't tried", "not tried",
@@ -223,14 +236,15 @@ FUNCTION_WORDS = frozenset({
     "closing", "closes", "shut", "shuts", "swallow", "swallowing", "speak", "speaking",
     "talk", "talking", "walk", "walking", "grip", "smile", "smiling", "able", "see",
     "seeing", "working", "blink", "blinking", "raise", "lift", "understand", "understands",
-    "stop", "stops", "stopping", "stay", "stays", "works",
+    "stop", "stops", "stopping", "stay", "stays", "works", "strength", "power", "control",
+    "coordination", "energy", "oomph", "puff",
 })
 # A negation that only limits: "not fully", "not as strong", "not just the twitch".
 DEGREE_WORDS = frozenset({
     "fully", "completely", "always", "quite", "properly", "entirely", "totally", "as",
     "same", "just", "only", "easily", "normally", "right", "even", "strong", "clear",
     "usual", "normal", "well", "much", "all", "anymore", "fine", "okay", "good", "like",
-    "great",
+    "great", "lot", "best", "exactly",
 })
 # Verbs whose negation denies the sign ("I don't have it"), rather than describing it
 # ("my eyebrow doesn't go up").
@@ -238,14 +252,15 @@ DENIAL_WORDS = frozenset({
     "have", "got", "get", "notice", "noticed", "think", "believe", "suffer", "experience",
     "any", "anything", "like", "so", "that", "really", "at", "had", "seen", "see", "been",
     "aware", "remember", "has", "is", "was", "does", "did", "it", "there", "one", "i",
-    "ever", "told", "said", "the", "a", "my", "me", "happen", "happened",
+    "ever", "told", "said", "the", "a", "my", "me", "happen", "happened", "mentioned",
 })
 # Negations that may only limit ("not fully", "nothing goes down easily"); "no" and
 # "none" deny ("none of them, just the twitch").
 LIMITING_NEGATORS = NEGATORS - {"no", "none"}
 # Words that narrow a "no" to the present: "not right now" may hide an earlier episode.
 NOW_WORDS = frozenset({
-    "now", "currently", "moment", "today", "presently", "present", "anymore", "since",
+    "now", "currently", "moment", "today", "tonight", "presently", "present", "anymore",
+    "since",
 })
 # Words that end a negation's reach: "no, but it tingles".
 CLAUSE_BREAKS = frozenset({"but", "though", "although", "except", "however", "yet"})
@@ -274,7 +289,11 @@ RECURRENCE_WORDS = frozenset({
     "again", "returned", "returns", "returning", "recurring", "recurred", "recurs",
     "recurrence", "flared", "flare", "flares", "flaring", "before", "latest", "bout",
     "bouts", "relapse", "previous", "previously", "episode", "episodes", "attack",
-    "attacks", "usual", "recovered", "similar",
+    "attacks", "usual", "recovered", "similar", "2nd", "second", "3rd", "third", "repeat",
+    "regular", "regularly", "chronic", "ongoing", "often", "always", "pattern", "typical",
+    "common", "familiar", "prone", "reappeared", "resurfaced", "annually", "yearly", "kid",
+    "child", "teenager", "teen", "uni", "school", "past", "round", "spell", "flareup",
+    "sometimes", "loads", "lasts", "recurrent", "also",
 })
 RECURRENCE_PHRASES = _phrases(
     "came back", "come back", "comes back", "coming back", "it's back", "is back",
@@ -283,6 +302,11 @@ RECURRENCE_PHRASES = _phrases(
     "last time", "every so often", "once in a while", "had it for years", "same thing",
     "not the first", "isn't the first", "wasn't the first", "not my first", "got worse",
     "went worse", "became worse", "worse since", "worse for", "worse again", "not new",
+    "used to", "at a time", "each time", "every time", "every year", "every winter",
+    "every summer", "every spring", "every autumn", "each winter", "each year", "once more",
+    "this one", "this lot", "this go", "current one", "a lot", "same old", "as ever",
+    "one more time", "also in", "in the past", "as per", "as normal", "then starts", "starts again",
+    "stops and starts", "starts and stops", "then stops", "thing i get", "old friend",
 )
 # Words that may stand around a milder answer without telling anything more ("no, I'm
 # fine thanks", "nope, just the twitch in my nose"). Any other word may describe the sign,
@@ -293,10 +317,10 @@ BENIGN_WORDS = frozenset({
     "yes", "sure", "definitely", "absolutely", "certainly", "really", "honestly", "thanks",
     "thank", "you", "please", "sorry", "well", "um", "uh", "hmm", "er", "erm", "lol",
     "haha", "okay", "alright", "fine", "good", "great", "normal", "normally", "usual",
-    "usually", "same", "ok", "positive", "100", "percent", "at", "all", "whatsoever",
+    "same", "ok", "positive", "100", "percent", "at", "all", "whatsoever",
     "anything", "everything", "any", "issue", "issues", "problem", "problems", "wrong",
     "like", "that", "this", "these", "those", "of", "them", "so", "far", "yet", "think",
-    "believe", "know", "noticed", "notice", "noticing", "aware", "can", "tell", "say",
+    "believe", "know", "aware", "can", "tell", "say",
     "would", "could", "should", "as", "just", "only", "also", "too", "either", "both",
     "quite", "pretty", "totally", "completely", "perfectly", "fully", "properly",
     # pronouns, articles, auxiliaries, prepositions
@@ -306,28 +330,47 @@ BENIGN_WORDS = frozenset({
     "hasn't", "isn't", "wasn't", "aren't", "weren't", "won't", "wouldn't", "got", "get",
     "in", "on", "to", "for", "with", "from", "about", "and", "or", "then", "than", "very",
     "by", "up", "out", "off", "over", "into", "why", "what", "how", "they", "their", "we",
-    "he", "she", "his", "her", "who", "which", "because", "since", "still", "even",
-    # looking, checking, everyday body words
+    "which", "because", "since", "still", "even",
+    # looking, checking, everyday words
     "look", "looks", "looked", "looking", "check", "checked", "mirror", "touched", "tried",
-    "moves", "eat", "eating", "drink", "drinking", "eyes", "side", "sides", "strong",
-    "speech", "came", "come", "comes", "coming", "says", "said", "told", "tells",
-    "worried", "worry", "annoying", "irritating", "dear", "sir", "madam", "god", "sort",
-    "mate", "bro", "dude", "luckily", "thankfully", "fortunately", "touch", "wood", "knock",
-    "healthy", "anywhere", "nowhere", "else", "happened", "happen", "weights", "apart",
-    "except", "besides", "but", "though", "although", "food", "touching", "eyelid",
-    "eyelids", "ages",
-    "face", "arm", "arms", "hand", "hands", "leg", "legs", "foot", "feet", "eye", "lip",
-    "lips", "mouth", "frown", "frowning",
+    "moves", "eat", "eating", "drink", "drinking", "strong", "came", "come", "comes",
+    "coming", "worried", "worry", "annoying", "irritating", "dear", "sir", "madam", "god",
+    "sort", "mate", "bro", "dude", "luckily", "thankfully", "fortunately", "touch", "wood",
+    "knock", "healthy", "anywhere", "nowhere", "else", "happened", "happen", "weights",
+    "apart", "except", "besides", "but", "though", "although", "food", "touching", "ages",
+    "frown", "frowning", "clear", "clearly", "go", "goes", "down", "thing", "fam",
+    "symptoms", "where", "past", "last", "couple", "squeeze",
     # time
     "day", "days", "week", "weeks", "month", "months", "year", "years", "few", "long",
-    "time", "while", "lately", "recently",
-    # people who may have watched someone asleep
-    "wife", "husband", "partner", "girlfriend", "boyfriend", "mum", "mom", "dad", "son",
-    "daughter", "kids", "family", "sister", "brother", "friend", "roommate", "flatmate",
+    "while", "lately", "recently",
     # the twitch itself
     "twitch", "twitches", "twitching", "twitchy", "twitched", "spasm", "spasms",
-    "flicker", "flickering", "jump", "jumping", "nose", "nostril", "nostrils",
+    "flicker", "flickering", "flickers", "jump", "jumping", "nose", "nostril", "nostrils",
 })
+# Parts of the body: filler only where the clause denies something or calls them fine
+# ("no, my legs are fine", "no weakness in my arms"); alone they may name where a sign is
+# ("not my face, my arm", "no, my side").
+BODY_PARTS = frozenset({
+    "face", "arm", "arms", "hand", "hands", "leg", "legs", "foot", "feet", "eye", "eyes",
+    "eyelid", "eyelids", "lip", "lips", "mouth", "side", "sides", "speech", "eyebrow",
+    "eyebrows", "muscle", "muscles",
+})
+# People who may have seen the twitching: filler only next to the answer's own words ("my
+# wife says it stops when I sleep"), not after a bare no ("no, my wife did").
+PEOPLE = frozenset({
+    "wife", "husband", "partner", "girlfriend", "boyfriend", "mum", "mom", "dad", "son",
+    "daughter", "kids", "family", "sister", "brother", "friend", "roommate", "flatmate",
+    "he", "she", "his", "her", "says", "said", "told", "tells",
+})
+# What makes a body part filler in its clause (besides a negation).
+STATE_WORDS = frozenset({
+    "fine", "normal", "normally", "okay", "good", "well", "strong", "properly", "perfectly",
+    "great", "ok", "alright", "fully", "completely", "tight", "works", "working", "work",
+    "clear", "clearly", "even", "match", "symmetrical",
+})
+# Words that narrow an answer to most of the time ("goes down fine, usually", "not slurred
+# exactly"): never filler around a milder answer.
+NARROWING = frozenset({"usually", "mostly", "exactly", "generally", "sometimes", "often"})
 # Words that tell someone did see the twitching asleep ("but my daughter saw it").
 SIGHTING_WORDS = frozenset({
     "saw", "seen", "see", "sees", "noticed", "notices", "told", "tells", "said", "says",

@@ -25,7 +25,13 @@ from bot.flow.lexicon import (
 
 _DOUBT_FOLLOWERS = frozenset({"know", "sure", "idea", "remember", "clue"})
 # Functions named as things: "no sensation" describes the sign even after an answering "no".
-FUNCTION_NOUNS = frozenset({"feeling", "feelings", "sensation", "movement", "grip", "strength"})
+FUNCTION_NOUNS = frozenset({
+    "feeling", "feelings", "sensation", "movement", "grip", "strength", "power", "control",
+    "coordination", "energy", "oomph", "puff",
+})  # fmt: skip
+# "not that bad", "not so weak": a negation that only lowers the degree.
+_DEGREE_BEFORE = frozenset({"that", "too", "so", "very", "really"})
+_DEGREE_SIGNS = SIGN_WORDS - {"sudden", "suddenly", "abrupt", "abruptly"}
 # What a function is said not to be when it is missing ("the feeling isn't there").
 _ABSENT = frozenset({"there", "present", "right", "normal", "working", "good", "great", "same"})
 # Words a negation reaches across in a list of signs: "no numbness or tingling".
@@ -63,6 +69,8 @@ def sign_cues(tokens: list[str]) -> tuple[bool, bool]:
         negator = negated_at(tokens, i)
         if token in INABILITY or (token in SIGN_WORDS and negator is None):
             strong = True
+        elif token in _DEGREE_SIGNS and negator == i - 2 and tokens[i - 1] in _DEGREE_BEFORE:
+            strong = True  # "not that bad", "not too weak": some of it
         elif token in FUNCTION_NOUNS and _absent_after(tokens, i):
             strong = True  # "the feeling isn't there"
         elif token in FUNCTION_WORDS:
