@@ -53,6 +53,7 @@ _RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "daily", "or", "to",
 # What may follow a number that takes the unit of another ("12 days, no wait, 16").
 _AFTER_BARE_NUMBER = frozenset({"or", "maybe", "actually", "i", "no", "sorry", "now", "ish"})
 _NOT_A_DRINK = frozenset({"addict", "lover", "drinker", "fan", "snob", "machine", "maker", "shop"})
+_SEVERAL_CUPS = frozenset({"pot", "pots", "jug", "jugs", "carafe", "thermos", "flask", "litre"})
 _AGE_LEADS = frozenset({"i'm", "age", "aged", "turned", "turning", "am"})
 _FUTURE = frozenset({"tomorrow", "next", "soon"})
 _DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
@@ -132,7 +133,7 @@ def read_count(tokens: Sequence[str], count_words: frozenset[str]) -> Range | No
             continue  # "3 cups of tea", "a mug or two of tea": counted with the cups
         if tokens[at + 1 : at + 2] and tokens[at + 1] in _NOT_A_DRINK:
             continue  # "a coffee addict"
-        amount = _amount_before(tokens, at)
+        amount = _amount_before(tokens, at) or _amount_before_described(tokens, at, count_words)
         if amount is not None:
             amount = _modified(tokens, at, amount)  # "less than 2 cups", "3 coffees or more"
             low, high, counted = low + amount[0], high + amount[1], True
@@ -162,6 +163,27 @@ def _lone_count(tokens: Sequence[str], i: int) -> bool:
         and (i + 1 == len(tokens) or tokens[i + 1] in _RATE_WORDS | {"ish"})
         and not (i > 0 and tokens[i - 1] in _AGE_LEADS | {"not", "no"})  # "not one"
     )
+
+
+def _amount_before_described(
+    tokens: Sequence[str], end: int, count_words: frozenset[str]
+) -> Range | None:
+    """The amount before a word or two describing what is counted: "2 filter coffees",
+    "a diet coke", "4 oat lattes"."""
+    for start in (end - 1, end - 2):
+        between = tokens[max(0, start) : end]
+        if start < 1 or not all(
+            w.isalpha()
+            and w not in count_words | _SEVERAL_CUPS
+            and w not in _DAYS_PER_UNIT
+            and _number(w) is None
+            for w in between
+        ):
+            return None  # "a pot of coffee" is no single cup
+        amount = _amount_before(tokens, start)
+        if amount is not None:
+            return amount
+    return None
 
 
 def _amount_before(tokens: Sequence[str], end: int) -> Range | None:

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from bot.engine.amount_answers import AmountReader
 from bot.engine.cues import clauses, mentions_recurrence, someone_saw, unexplained
-from bot.engine.phrasebook import PhraseBook, contains, without
+from bot.engine.phrasebook import PhraseBook, contains, find, without
 from bot.engine.quantities import is_amount
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import SEVERITY_RANK, Question
@@ -254,7 +254,7 @@ class QuestionReader:
         rest = tokens[1:]
         if all(t in SAFE_AFTER_NO for t in rest):
             return record(no)
-        if LEAD_YES & set(rest) or contains(rest, AFFIRMING):
+        if LEAD_YES & set(rest) or _affirms(rest):
             return ask("mixed")  # "nah yeah", "no it does"
         plain, _ = self._phrases.matches_inside(tokens)
         if plain - {no}:
@@ -329,7 +329,18 @@ class QuestionReader:
         return read_back(found) if found is not None else None
 
 
+def _affirms(words: list[str]) -> bool:
+    """Whether the words say "it does", "I have"… not denied right after ("I have had no
+    trouble" denies)."""
+    for phrase in _AFFIRMING:
+        at = find(words, phrase)
+        if at is not None and not NEGATORS & set(words[at + len(phrase) : at + len(phrase) + 3]):
+            return True
+    return False
+
+
 # Phrases as word lists, longest first, so a longer one is blanked before its parts.
 _HEDGES = sorted((h.split() for h in HEDGE_INSIDE), key=len, reverse=True)
 _DOUBTS = sorted((h.split() for h in DOUBT_INSIDE), key=len, reverse=True)
+_AFFIRMING = [p.split() for p in AFFIRMING]
 _HEDGED_NOS = sorted((h.split() for h in NO_HEDGED), key=len, reverse=True)

@@ -27,7 +27,7 @@ _SPELLINGS = {
     "bout": "about", "abt": "about", "wen": "when", "evry": "every", "nite": "night",
     "lets": "let's", "def": "definitely", "defo": "definitely", "atm": "at the moment",
     "rn": "right now", "cpl": "couple", "coupla": "couple of", "tbh": "honestly",
-    "gf": "girlfriend", "bf": "boyfriend", "hubby": "husband",
+    "gf": "girlfriend", "bf": "boyfriend", "hubby": "husband", "em": "them",
 }  # fmt: skip
 _PAIRS = {
     ("can", "not"): "can't", ("do", "not"): "don't", ("does", "not"): "doesn't",
@@ -339,7 +339,7 @@ BENIGN_WORDS = frozenset({
     "knock", "healthy", "anywhere", "nowhere", "else", "happened", "happen", "weights",
     "apart", "except", "besides", "but", "though", "although", "food", "touching", "ages",
     "frown", "frowning", "clear", "clearly", "go", "goes", "down", "thing", "fam",
-    "symptoms", "where", "past", "last", "couple", "squeeze",
+    "symptoms", "where", "past", "last", "couple", "squeeze", "goodness", "heavens",
     # time
     "day", "days", "week", "weeks", "month", "months", "year", "years", "few", "long",
     "while", "lately", "recently",
