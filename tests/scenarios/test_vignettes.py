@@ -35,17 +35,23 @@ def test_no_story_is_under_triaged_and_every_answer_is_exercised(flow: Flow):
     assert uncovered(flow, FLOW_PATH, results) == []
 
 
-def test_a_misread_typed_answer_fails_its_story(flow: Flow, tmp_path: Path):
+def _typed_drooping_story(flow: Flow, tmp_path: Path, say: str):
+    """The result of one story that types ``say`` to the drooping question, meaning yes."""
     story = tmp_path / "stories.yaml"
     story.write_text(
         "flow: nostril_twitch\nscenarios:\n"
-        "  - name: says no, means yes\n"
+        "  - name: typed, meant as yes\n"
         "    answers:\n"
-        '      drooping: {say: "no", means: "yes"}\n'
+        f"      drooping: {{say: {say!r}, means: 'yes'}}\n"
         "    expect: see_doctor_soon\n",
         encoding="utf-8",
     )
     (result,) = [run_scenario(flow, s) for s in load_scenarios(story).scenarios]
+    return result
+
+
+def test_a_misread_typed_answer_fails_its_story(flow: Flow, tmp_path: Path):
+    result = _typed_drooping_story(flow, tmp_path, "no")
     assert not result.passed
     assert "misread drooping: meant yes, recorded no" in result.problems
     assert any("UNDER-TRIAGE" in p for p in result.problems)
@@ -55,16 +61,7 @@ def test_a_sign_read_back_as_the_milder_answer_fails_its_story(flow: Flow, tmp_p
     # "no, I'm fine" is read back as No: said by someone who means yes, a careless
     # confirmation would record the milder answer, so the story fails even though the
     # simulated person taps the right answer.
-    story = tmp_path / "stories.yaml"
-    story.write_text(
-        "flow: nostril_twitch\nscenarios:\n"
-        "  - name: a hedged no, meant as yes\n"
-        "    answers:\n"
-        '      drooping: {say: "no, I\'m fine", means: "yes"}\n'
-        "    expect: see_doctor_soon\n",
-        encoding="utf-8",
-    )
-    (result,) = [run_scenario(flow, s) for s in load_scenarios(story).scenarios]
+    result = _typed_drooping_story(flow, tmp_path, "no, I'm fine")
     assert result.outcome == "see_doctor_soon"
     assert "misread drooping: meant yes, read back the milder no" in result.problems
 
