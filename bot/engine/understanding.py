@@ -88,14 +88,21 @@ class QuestionReader:
         found = self._understood(text, tokens, phrase, now)
         if found is None:
             return self._typo(phrase) or ask(self.question.reads or "unclear")
-        if self.warning and self._milder(found) and "?" in text.rstrip().rstrip("?"):
+        if not (self.warning and self._milder(found)):
+            return found
+        return self._second_thoughts(found, text, tokens)
+
+    def _second_thoughts(self, found: Reading, text: str, tokens: list[str]) -> Reading:
+        """A milder answer to a warning-sign question, checked against the whole text."""
+        if "?" in text.rstrip().rstrip("?"):
             return ask("mixed")  # "gradual? no": the milder answer's words, asked and denied
-        if found.certain and self.warning and self._milder(found) and "?" in text:
-            return read_back(found.option_id or "")  # "no?": a question, not an answer
-        if self._milder(found) and self.question.reads == "duration":
-            # "it's back since Monday", "5 days, not the first time": when did it first start?
-            return ask("first_time") if mentions_recurrence(tokens) else found
-        return self._explained(found, text)
+        if self.question.reads == "duration" and mentions_recurrence(tokens):
+            return ask("first_time")  # "it's back since Monday": when did it first start?
+        if found.certain:
+            return read_back(found.option_id or "") if "?" in text else found  # "no?"
+        if self.question.reads:
+            return found
+        return self._explained(found, text, tokens)
 
     def _milder(self, found: Reading) -> bool:
         """Whether ``found`` is an answer milder than the one reporting the sign."""
@@ -130,14 +137,12 @@ class QuestionReader:
                 return found
         return None
 
-    def _explained(self, found: Reading, text: str) -> Reading:
-        # "no, my leg drags": a milder answer is read back only when it explains every
-        # word that is not everyday filler; the rest may describe the sign.
-        if found.certain or not self.warning or self.question.reads or not self._milder(found):
-            return found
+    def _explained(self, found: Reading, text: str, tokens: list[str]) -> Reading:
+        """``found`` if its words explain the whole text, else ask again: "no, my leg
+        drags" may describe the sign."""
         option_id = found.option_id or ""
         explained = self._phrases.words.get(option_id, frozenset())
-        named = option_id in self._phrases.matches_inside(canonical_tokens(text))[0]
+        named = option_id in self._phrases.matches_inside(tokens)[0]
         people = PEOPLE if named else frozenset()  # "my husband says it stops when I sleep"
         parts = clauses(text)
         if any(unexplained(clause, explained, people) for clause in parts):
