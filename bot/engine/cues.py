@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.engine.phrasebook import contains
+from bot.engine.quantities import is_time_word
 from bot.flow.lexicon import (
     BENIGN_WORDS,
     BODY_PARTS,
@@ -21,7 +22,9 @@ from bot.flow.lexicon import (
     RECURRENCE_PHRASES,
     RECURRENCE_WORDS,
     SIGHTING_WORDS,
+    SIGN_WORDS,
     STATE_WORDS,
+    TIME_WORDS,
     canonical_tokens,
 )
 from bot.flow.negation import negated_at
@@ -32,17 +35,17 @@ _LIMITERS = frozenset({"just", "only", "except", "apart", "besides"})
 _AFTER_LIMITER = frozenset({
     "the", "my", "a", "an", "in", "of", "that", "it", "this", "is", "it's", "i", "i'm",
     "thanks", "thank", "you", "very", "really", "so", "bit", "quite", "from", "just", "only",
-    "for", "about", "twitch", "twitches", "twitching", "twitchy", "spasm", "spasms", "nose",
-    "nostril", "nostrils", "annoying", "irritating", "worried", "concerned", "upper",
-    "flickers", "flicker", "flickering", "thing",
+    "for", "about", "twitch", "twitches", "twitching", "twitchy", "spasm", "spasms",
+    "annoying", "irritating", "worried", "concerned", "flickers", "flicker", "flickering",
 })  # fmt: skip
-# Numbers, months and weekdays tell when, not what: "no, I'm 24", "slowly since October".
-_ORDINARY = re.compile(
-    r"\d+(?:[.,]\d+)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|summer|winter|spring|autumn"
-)
+# Numbers tell how many, not what: "no, I'm 24".
+_ORDINARY = re.compile(r"\d+(?:[.,]\d+)?")
+# What a clause may deny about a part of the body: "no weakness in my arms", "nothing wrong
+# with my legs", "no issues with my eyes".
+_DENIED = SIGN_WORDS | FUNCTION_WORDS | {"issue", "issues", "wrong", "anything", "trouble"}
 _UNITS_BEFORE_BACK = frozenset({"day", "days", "week", "weeks", "month", "months", "ago"})
-_CLAUSE_END = re.compile(r"(?:(?<!\d)[.,](?!\d)|[;:!?\n])+|\s[-–—]\s")
+# Commas, stops, dashes, brackets, slashes, ellipses and emoji end a clause.
+_CLAUSE_END = re.compile(r"(?:(?<!\d)[.,](?!\d)|[;:!?\n…()/—–]|[^\w\s'’`´ʼ.,-])+|\s-\s")
 
 
 def mentions_recurrence(tokens: list[str]) -> bool:
@@ -75,10 +78,12 @@ def unexplained(
     After "just", "only"… and for the rest of a clause after "but", a word must belong to
     the answer read or to the twitch itself, negated or not: "no, just the twitch" and "no,
     but it's annoying" are a no; "no, just my face" (asked about numbness), "no, I can
-    smile but not on the left" and "no, but my wife said it twitches at night" may not be."""
+    smile but not on the left" and "no, but my wife said it twitches at night" may not be.
+    A part of the body or a function is filler only where the clause calls it fine or
+    denies something about it: "no weakness in my arms", "both eyes close fine", but not
+    "no, my hand", "legs are fine, walking isn't" or "not my face, my arm"."""
     found = []
     turned = False
-    stated = bool(STATE_WORDS & set(tokens))
     for i, token in enumerate(tokens):
         if token in CLAUSE_BREAKS:
             turned = True
@@ -87,22 +92,50 @@ def unexplained(
         elif turned:
             if token not in _AFTER_LIMITER and token not in explained:
                 found.append(token)
+        elif _LIMITERS & set(tokens[max(0, i - 3) : i]):
+            if token not in _AFTER_LIMITER and token not in explained:
+                found.append(token)  # "no, apart from smiling"
+        elif token in BODY_PARTS or token in FUNCTION_WORDS:
+            if token not in explained and not _settled(tokens, i, token in BODY_PARTS):
+                found.append(token)
         elif token in explained or negated_at(tokens, i) is not None:
             continue
-        elif _LIMITERS & set(tokens[max(0, i - 3) : i]):
-            if token not in _AFTER_LIMITER:
-                found.append(token)
-        elif token in BODY_PARTS:
-            if not (stated or any(t in NEGATORS for t in tokens[:i])):
-                found.append(token)  # "not my face, my arm", "eyebrow no"
-        elif not (
-            token in BENIGN_WORDS
-            or token in FUNCTION_WORDS
-            or token in filler
-            or _ORDINARY.fullmatch(token)
-        ):
+        elif not (token in BENIGN_WORDS or token in filler or _ORDINARY.fullmatch(token)):
             found.append(token)
     return found
+
+
+def _settled(tokens: list[str], i: int, part: bool) -> bool:
+    """Whether the body ``part`` or function at ``i`` is filler: no negation after it ("my
+    face is fine, my mouth isn't", "walking isn't"), no contrast ("not my face, my arm"),
+    and, for a part, called fine or something about it denied ("no weakness in my arms")."""
+    after = tokens[i + 1 :]
+    if any(t in NEGATORS and after[k + 1 : k + 2] != ["problem"] for k, t in enumerate(after)):
+        return False  # (but "I lift weights, no problem")
+    if tokens[i - 2 : i] in (["not", "my"], ["not", "the"]) or tokens[i - 1 : i] == ["not"]:
+        return False  # "not my face, my arm": a contrast, not a denial
+    if not part or STATE_WORDS & set(tokens):
+        return True  # "I can smile", "both eyes close fine"
+    denied = [
+        j for j, t in enumerate(tokens[:i]) if t in _DENIED and negated_at(tokens, j) is not None
+    ]
+    return bool(denied) or negated_at(tokens, i) is not None  # "no weakness in my arms"
+
+
+def untimed(tokens: list[str], explained: frozenset[str]) -> list[str]:
+    """The words of a duration answer that tell more than when ("5 days, happens when I'm
+    stressed"), beside those of the answer read (``explained``)."""
+    return [
+        t
+        for t in tokens
+        if not (
+            t in explained
+            or t in BENIGN_WORDS
+            or t in TIME_WORDS
+            or is_time_word(t)
+            or _ORDINARY.fullmatch(t)
+        )
+    ]
 
 
 def clauses(text: str) -> list[list[str]]:

@@ -27,7 +27,7 @@ class PhraseBook:
         words: dict[str, set[str]] = {}
         for phrase, reading in self.exact.items():
             if reading.option_id is not None:
-                words.setdefault(reading.option_id, set()).update(phrase.split())
+                words.setdefault(reading.option_id, set()).update(_affirmed_words(phrase))
         # Every word the phrases of an option use: what a reading of that option explains.
         self.words = {option_id: frozenset(found) for option_id, found in words.items()}
         self._last: tuple[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = ((), _NONE)
@@ -130,6 +130,14 @@ class PhraseBook:
             if not covered:
                 (negated_ids if negated else plain).add(option_id)
         return frozenset(plain), frozenset(negated_ids)
+
+
+def _affirmed_words(phrase: str) -> list[str]:
+    """The words of a phrase up to its first negation: "nothing wrong" explains "nothing",
+    not "wrong" ("no, it goes down wrong")."""
+    words = phrase.split()
+    cut = next((i + 1 for i, w in enumerate(words) if w in NEGATORS), len(words))
+    return words[:cut]
 
 
 def find(words: list[str], phrase: list[str]) -> int | None:

@@ -99,7 +99,10 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
             alone = i + 1 == len(tokens) or tokens[i + 1] in _AFTER_BARE_NUMBER
             if value is not None and alone and not _in_range_phrase(tokens, i):
                 found.append((value * last_unit, value * last_unit))
-    found.extend(_since(tokens, now.date()))
+    dated = _since(tokens, now.date())
+    if _ESTIMATED & set(tokens):  # "since about the 15th": it may have been earlier
+        dated = [(low, high * _ABOUT) for low, high in dated]
+    found.extend(dated)
     if not found:
         return None
     low, high = min(r[0] for r in found), max(r[1] for r in found)
@@ -234,6 +237,24 @@ def _starts_amount(tokens: Sequence[str], a_at: int, unit_at: int) -> bool:
     return a_at == 0 or tokens[a_at - 1] in _AMOUNT_LEADS
 
 
+def is_unit(word: str) -> bool:
+    """Whether a word is a unit of time ("days", "fortnight")."""
+    return word in _DAYS_PER_UNIT
+
+
+def is_time_word(word: str) -> bool:
+    """Whether a word belongs to saying when or how long: a unit, a number, a weekday, a
+    month or a day of the month ("days", "three", "monday", "march", "10th")."""
+    return (
+        word in _DAYS_PER_UNIT
+        or word in NUMBER_WORDS
+        or word in _WEEKDAYS
+        or word in _MONTHS
+        or word in {"may", "summer", "winter", "spring", "autumn", "fall", "christmas", "xmas"}
+        or _ordinal(word) is not None
+    )
+
+
 def is_amount(word: str) -> bool:
     """Whether a word states an amount ("5", "three"), as in "maybe 5 hours"."""
     if word.replace(".", "").isdigit():
@@ -258,9 +279,11 @@ def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
         return low, INF
     if _ABOUT_AFTER.search(after):  # "13 days or so"
         return low * 0.7, high * _ABOUT
+    if re.search(r"\b(no|not) (less|fewer|shorter) than\b", window):  # "no less than 10 days"
+        return low, INF
     if re.search(r"\b(more than|over|longer than|at least|upwards of|plus|minimum)\b", window):
         return (low if "at least" in window else low + 1e-6, INF)
-    if re.search(r"\b(less than|under|not even|shorter than|within)\b", window) or (
+    if re.search(r"\b(less than|under|not even|shorter than|within|shy of)\b", window) or (
         "yet" in tokens and re.search(r"\b(not|hasn't|haven't|isn't)\b", window)
     ):  # "it's not been two weeks yet"
         return 0.0, low - 1e-6
@@ -275,11 +298,15 @@ def _modified(tokens: Sequence[str], unit_at: int, value: Range) -> Range:
 
 # "about 12 days" may be two weeks: an estimate reaches a quarter above the number said.
 _ABOUT = 1.25
+_ESTIMATED = frozenset({"about", "around", "roughly", "approximately", "approx", "ish"})
 _OPEN_AFTER = re.compile(
-    r"^(?:or |and |no )?(?:maybe |probably |possibly |perhaps |even |if not |actually |prob )?"
-    r"(?:more|longer|over|plus|at least|minimum|at the least|and counting|and more|upwards)\b"
+    r"^(?:ago )?(?:or |and |no )?(?:maybe |probably |possibly |perhaps |even |if not |actually "
+    r"|prob )?(?:more|longer|over|plus|at least|at the least|at the very least|minimum"
+    r"|and counting|and more|upwards|earlier)\b"
 )
-_ABOUT_AFTER = re.compile(r"^(?:or so|ish|give or take|roughly|approximately|or thereabouts)\b")
+_ABOUT_AFTER = re.compile(
+    r"^(?:ago )?(?:or so|ish|give or take|roughly|approximately|or thereabouts)\b"
+)
 _AFTER_STOP = frozenset(_DAYS_PER_UNIT) | frozenset(NUMBER_WORDS) - {"a", "an", "no"}
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.engine.amount_answers import AmountReader
-from bot.engine.cues import clauses, mentions_recurrence, someone_saw, unexplained
+from bot.engine.cues import clauses, mentions_recurrence, someone_saw, unexplained, untimed
 from bot.engine.phrasebook import PhraseBook, contains, find, without
-from bot.engine.quantities import is_amount
+from bot.engine.quantities import is_amount, is_unit
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import SEVERITY_RANK, Question
 from bot.flow.lexicon import (
@@ -39,15 +39,17 @@ from bot.flow.lexicon import (
     NO_HEDGED,
     NO_NEGATED,
     NOW_WORDS,
+    OPEN_ENDED,
     PAST_EPISODE,
     PEOPLE,
+    RECENT_SPANS,
     SAFE_AFTER_NO,
     SIGN_WORDS,
     YES_INSIDE,
     canonical_tokens,
 )
 from bot.flow.model import UNSURE_OPTION_IDS
-from bot.flow.negation import denies_plainly, has_double_negation, sign_cues
+from bot.flow.negation import denies_plainly, has_double_negation, negated_at, sign_cues
 
 
 class QuestionReader:
@@ -96,13 +98,28 @@ class QuestionReader:
         """A milder answer to a warning-sign question, checked against the whole text."""
         if "?" in text.rstrip().rstrip("?"):
             return ask("mixed")  # "gradual? no": the milder answer's words, asked and denied
-        if self.question.reads == "duration" and mentions_recurrence(tokens):
-            return ask("first_time")  # "it's back since Monday": when did it first start?
+        if self.question.reads == "duration":
+            return self._timed(found, text, tokens)
         if found.certain:
             return read_back(found.option_id or "") if "?" in text else found  # "no?"
         if self.question.reads:
             return found
         return self._explained(found, text, tokens)
+
+    def _timed(self, found: Reading, text: str, tokens: list[str]) -> Reading:
+        """A duration milder than the sign's, unless the words say the twitching may have
+        started earlier: "it's back since Monday", "10 days, forever really", "10 days, my
+        wife says longer", "5 days, happens when I'm stressed"."""
+        if mentions_recurrence(tokens):
+            return ask("first_time")  # when did it first start?
+        words = ["" if is_unit(t) else t for t in tokens]  # "2 weeks" is no synonym "weeks"
+        named = self._phrases.matches_inside(words)[0]
+        longer = [o for o in named if self.rank(o) > self.rank(found.option_id or "")]
+        if longer or OPEN_ENDED & set(tokens):  # "10 days, forever really", "maybe longer"
+            return read_back(self._sign or found.option_id or "")
+        if untimed(tokens, self._phrases.words.get(found.option_id or "", frozenset())):
+            return ask("duration")
+        return read_back(found.option_id or "") if "?" in text else found
 
     def _milder(self, found: Reading) -> bool:
         """Whether ``found`` is an answer milder than the one reporting the sign."""
@@ -142,11 +159,14 @@ class QuestionReader:
         drags" may describe the sign."""
         option_id = found.option_id or ""
         explained = self._phrases.words.get(option_id, frozenset())
-        named = option_id in self._phrases.matches_inside(tokens)[0]
-        people = PEOPLE if named else frozenset()  # "my husband says it stops when I sleep"
         parts = clauses(text)
-        if any(unexplained(clause, explained, people) for clause in parts):
-            return ask("mixed")
+        if any(_affirms(clause[-2:]) for clause in parts):
+            return ask("mixed")  # "my wife has said it does, my husband said no"
+        for clause in parts:
+            named = option_id in self._phrases.matches_inside(clause)[0]
+            people = PEOPLE if named else frozenset()  # "my husband says it stops at night"
+            if unexplained(clause, explained, people):
+                return ask("mixed")
         told = {o for clause in parts for o in self._phrases.matches_inside(clause)[0]}
         if any(self.rank(o) > self.rank(option_id) for o in told):
             return ask("mixed")  # "not spreading, it moves around": a sign in its own clause
@@ -244,9 +264,16 @@ class QuestionReader:
     def _only_now(self, tokens: list[str]) -> Reading | None:
         # "not right now", "I'm fine now": the question may count earlier episodes too.
         # Only the emergency screen counts episodes that have passed.
-        if not self.warning or not NOW_WORDS & set(tokens):
+        if not self.warning:
             return None
-        negated = any(t in NEGATORS for t in tokens) or contains(tokens, NO_HEDGED)
+        if any(
+            t in RECENT_SPANS and negated_at(tokens, i) is not None for i, t in enumerate(tokens)
+        ):
+            negated = True  # "not this week", "no, not for a while"
+        elif NOW_WORDS & set(tokens):
+            negated = any(t in NEGATORS for t in tokens) or contains(tokens, NO_HEDGED)
+        else:
+            return None
         if not negated:
             return None
         episodes = self.rank(self._sign or "") == SEVERITY_RANK["emergency"]
@@ -259,6 +286,8 @@ class QuestionReader:
         rest = tokens[1:]
         if all(t in SAFE_AFTER_NO for t in rest):
             return record(no)
+        if self.warning and not denies_plainly([t for t in rest if t not in LEAD_NO]):
+            return ask("negated")  # "no, food doesn't go down" (but "no arm, no leg weakness")
         if LEAD_YES & set(rest) or _affirms(rest):
             return ask("mixed")  # "nah yeah", "no it does"
         plain, _ = self._phrases.matches_inside(tokens)

@@ -28,6 +28,7 @@ _SPELLINGS = {
     "lets": "let's", "def": "definitely", "defo": "definitely", "atm": "at the moment",
     "rn": "right now", "cpl": "couple", "coupla": "couple of", "tbh": "honestly",
     "gf": "girlfriend", "bf": "boyfriend", "hubby": "husband", "em": "them",
+    "b4": "before", "reoccurring": "recurring", "reoccurs": "recurs",
 }  # fmt: skip
 _PAIRS = {
     ("can", "not"): "can't", ("do", "not"): "don't", ("does", "not"): "doesn't",
@@ -71,6 +72,8 @@ _IDIOMS = (
     (re.compile(r"(\d)ish\b"), r"\1 ish"),  # "10ish"
     (re.compile(r"\s&\s"), " and "),
     (re.compile(r"\b(?:the )?same as (?:always|usual|ever|before)\b"), "as normal"),
+    (re.compile("[🤔🫤😕]"), " not sure "),  # a puzzled face is doubt
+    (re.compile(r"\bat the same time\b"), "together"),
     # "back to normal": an episode that passed
     (re.compile(r"\b(?:back to normal|normal again|cleared up|settled down)\b"), "recovered"),
 )
@@ -171,7 +174,8 @@ UNSURE = _phrases(
 DOUBT_INSIDE = _phrases(
     "not sure", "unsure", "don't know", "no idea", "maybe", "perhaps", "possibly",
     "not 100", "not positive", "never looked", "haven't looked", "not looked",
-    "didn't look", "haven't really looked",
+    "didn't look", "haven't really looked", "can't be sure", "can't recall", "could have",
+    "may have", "might have",
     "not certain", "uncertain", "can't tell", "hard to say", "hard to tell", "no clue",
     "can't say", "could be", "might be", "who knows", "don't remember", "can't remember",
     "not 100 sure", "not at all sure", "not sure at all", "haven't tried", "not tried",
@@ -213,7 +217,8 @@ INABILITY = frozenset({
 PAST_EPISODE = frozenset({
     "anymore", "went", "gone", "passed", "earlier", "yesterday", "briefly", "stopped",
     "came", "once", "twice", "used", "wore", "minutes", "lasted", "ago", "morning", "last",
-    "episode", "episodes", "turn", "recovered",
+    "episode", "episodes", "turn", "recovered", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday",
 })
 # Words naming a sign or a change: present unless negated ("no weakness" is a denial).
 SIGN_WORDS = frozenset({
@@ -252,7 +257,8 @@ DENIAL_WORDS = frozenset({
     "have", "got", "get", "notice", "noticed", "think", "believe", "suffer", "experience",
     "any", "anything", "like", "so", "that", "really", "at", "had", "seen", "see", "been",
     "aware", "remember", "has", "is", "was", "does", "did", "it", "there", "one", "i",
-    "ever", "told", "said", "the", "a", "my", "me", "happen", "happened", "mentioned",
+    "ever", "told", "said", "the", "a", "my", "me", "happen", "happened", "mentioned", "of",
+    "whatsoever",
 })
 # Negations that may only limit ("not fully", "nothing goes down easily"); "no" and
 # "none" deny ("none of them, just the twitch").
@@ -260,8 +266,11 @@ LIMITING_NEGATORS = NEGATORS - {"no", "none"}
 # Words that narrow a "no" to the present: "not right now" may hide an earlier episode.
 NOW_WORDS = frozenset({
     "now", "currently", "moment", "today", "tonight", "presently", "present", "anymore",
-    "since",
+    "since", "lately", "recently",
 })
+# Spans of time that narrow a "no" when negated right before them ("not this week", "not
+# for a while"), but not in "no, it came on over weeks".
+RECENT_SPANS = frozenset({"week", "weeks", "day", "days", "past", "while", "weekend"})
 # Words that end a negation's reach: "no, but it tingles".
 CLAUSE_BREAKS = frozenset({"but", "though", "although", "except", "however", "yet"})
 # The person asks what the question means rather than answering it.
@@ -293,7 +302,9 @@ RECURRENCE_WORDS = frozenset({
     "regular", "regularly", "chronic", "ongoing", "often", "always", "pattern", "typical",
     "common", "familiar", "prone", "reappeared", "resurfaced", "annually", "yearly", "kid",
     "child", "teenager", "teen", "uni", "school", "past", "round", "spell", "flareup",
-    "sometimes", "loads", "lasts", "recurrent", "also",
+    "sometimes", "loads", "lasts", "recurrent", "also", "too", "whenever",
+    "keeps", "frequently", "occasionally", "intermittent", "intermittently", "periodically",
+    "seasonal", "suffer", "problem",
 })
 RECURRENCE_PHRASES = _phrases(
     "came back", "come back", "comes back", "coming back", "it's back", "is back",
@@ -307,6 +318,9 @@ RECURRENCE_PHRASES = _phrases(
     "this one", "this lot", "this go", "current one", "a lot", "same old", "as ever",
     "one more time", "also in", "in the past", "as per", "as normal", "then starts", "starts again",
     "stops and starts", "starts and stops", "then stops", "thing i get", "old friend",
+    "not for the first", "nothing new", "on off", "once a year", "a few times",
+    "first time was", "went away for", "several times", "many times", "few times",
+    "times a year", "times a month", "couple times", "couple of times", "not the 1st",
 )
 # Words that may stand around a milder answer without telling anything more ("no, I'm
 # fine thanks", "nope, just the twitch in my nose"). Any other word may describe the sign,
@@ -318,7 +332,7 @@ BENIGN_WORDS = frozenset({
     "thank", "you", "please", "sorry", "well", "um", "uh", "hmm", "er", "erm", "lol",
     "haha", "okay", "alright", "fine", "good", "great", "normal", "normally", "usual",
     "same", "ok", "positive", "100", "percent", "at", "all", "whatsoever",
-    "anything", "everything", "any", "issue", "issues", "problem", "problems", "wrong",
+    "anything", "everything", "any", "issue", "issues", "problem", "problems",
     "like", "that", "this", "these", "those", "of", "them", "so", "far", "yet", "think",
     "believe", "know", "aware", "can", "tell", "say",
     "would", "could", "should", "as", "just", "only", "also", "too", "either", "both",
@@ -329,20 +343,17 @@ BENIGN_WORDS = frozenset({
     "has", "had", "having", "do", "does", "did", "don't", "doesn't", "didn't", "haven't",
     "hasn't", "isn't", "wasn't", "aren't", "weren't", "won't", "wouldn't", "got", "get",
     "in", "on", "to", "for", "with", "from", "about", "and", "or", "then", "than", "very",
-    "by", "up", "out", "off", "over", "into", "why", "what", "how", "they", "their", "we",
-    "which", "because", "since", "still", "even",
+    "by", "over", "into", "why", "what", "how", "they", "their", "we",
+    "which", "because", "even",
     # looking, checking, everyday words
     "look", "looks", "looked", "looking", "check", "checked", "mirror", "touched", "tried",
-    "moves", "eat", "eating", "drink", "drinking", "strong", "came", "come", "comes",
-    "coming", "worried", "worry", "annoying", "irritating", "dear", "sir", "madam", "god",
+    "strong", "came", "come", "comes", "coming", "worried", "worry", "annoying", "irritating",
+    "dear", "sir", "madam", "god",
     "sort", "mate", "bro", "dude", "luckily", "thankfully", "fortunately", "touch", "wood",
     "knock", "healthy", "anywhere", "nowhere", "else", "happened", "happen", "weights",
-    "apart", "except", "besides", "but", "though", "although", "food", "touching", "ages",
-    "frown", "frowning", "clear", "clearly", "go", "goes", "down", "thing", "fam",
-    "symptoms", "where", "past", "last", "couple", "squeeze", "goodness", "heavens",
-    # time
-    "day", "days", "week", "weeks", "month", "months", "year", "years", "few", "long",
-    "while", "lately", "recently",
+    "apart", "except", "besides", "but", "though", "although", "touching", "ages",
+    "clear", "clearly", "thing", "fam", "symptoms", "where", "squeeze", "goodness",
+    "heavens",
     # the twitch itself
     "twitch", "twitches", "twitching", "twitchy", "twitched", "spasm", "spasms",
     "flicker", "flickering", "flickers", "jump", "jumping", "nose", "nostril", "nostrils",
@@ -366,11 +377,30 @@ PEOPLE = frozenset({
 STATE_WORDS = frozenset({
     "fine", "normal", "normally", "okay", "good", "well", "strong", "properly", "perfectly",
     "great", "ok", "alright", "fully", "completely", "tight", "works", "working", "work",
-    "clear", "clearly", "even", "match", "symmetrical",
+    "clear", "clearly", "even", "match", "symmetrical", "same",
 })
 # Words that narrow an answer to most of the time ("goes down fine, usually", "not slurred
 # exactly"): never filler around a milder answer.
-NARROWING = frozenset({"usually", "mostly", "exactly", "generally", "sometimes", "often"})
+NARROWING = frozenset({
+    "usually", "mostly", "exactly", "generally", "sometimes", "often", "every",
+})
+# A duration that may reach further back than the number said ("10 days, maybe longer").
+OPEN_ENDED = frozenset({"longer", "earlier"})
+# Words a duration answer may hold besides its amounts, units and dates ("I first noticed
+# it about 5 days ago"); any other word may tell of an earlier start, so it is asked again.
+TIME_WORDS = frozenset({
+    "started", "start", "starts", "began", "begun", "begin", "noticed", "notice", "first",
+    "since", "ago", "when", "until", "till", "back", "last", "past", "about", "around",
+    "nearly", "almost", "roughly", "approximately", "approx", "maybe", "probably",
+    "perhaps", "think", "guess", "reckon", "or", "so", "ish", "least", "exactly",
+    "precisely", "already", "today", "yesterday", "tonight", "morning", "evening",
+    "afternoon", "night", "nights", "weekend", "fortnight", "couple", "few", "several",
+    "half", "plus", "under", "over", "less", "more", "than", "within", "give", "take",
+    "odd", "whole", "good", "full", "from", "now", "right", "new", "recently", "lately",
+    "time", "left", "side", "upper", "lip", "lips", "face", "only", "just", "went", "hours",
+    "like", "days", "weeks", "week", "day", "months", "month", "years", "year", "before",
+    "ever", "never", "getting", "worse", "times", "long",
+})
 # Words that tell someone did see the twitching asleep ("but my daughter saw it").
 SIGHTING_WORDS = frozenset({
     "saw", "seen", "see", "sees", "noticed", "notices", "told", "tells", "said", "says",

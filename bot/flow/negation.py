@@ -34,6 +34,7 @@ _DEGREE_BEFORE = frozenset({"that", "too", "so", "very", "really"})
 _DEGREE_SIGNS = SIGN_WORDS - {"sudden", "suddenly", "abrupt", "abruptly"}
 # What a function is said not to be when it is missing ("the feeling isn't there").
 _ABSENT = frozenset({"there", "present", "right", "normal", "working", "good", "great", "same"})
+_PRONOUNS = frozenset({"it", "it's", "i", "i'm", "i've", "he", "she", "they", "we", "you"})
 # Words a negation reaches across in a list of signs: "no numbness or tingling".
 _LISTED = SIGN_WORDS | FUNCTION_NOUNS | {"or", "nor", "any"}
 
@@ -50,6 +51,8 @@ def negated_at(tokens: list[str], index: int, reach: int = 3) -> int | None:
             return None
         listed = all(t in _LISTED for t in tokens[j + 1 : index])  # "no numbness or tingling"
         too_far = word in ANSWER_NO and index - j > (1 if j == 0 else 2) and not listed
+        if word in ANSWER_NO and tokens[j + 1] in _PRONOUNS:
+            continue  # "he said no, it still twitches": an answer, then a sentence
         if word in NEGATORS and not too_far:
             if j + 1 < index and tokens[j + 1] in _DOUBT_FOLLOWERS:
                 continue  # "don't know, I sleep alone": doubt, not a negated clause
