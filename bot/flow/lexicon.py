@@ -154,7 +154,8 @@ NO_HEDGED = _phrases(
     "i don't think it is", "not so far", "not yet", "it doesn't", "it hasn't", "it isn't",
     "it's not", "it didn't", "it wasn't", "no issue", "feel everything", "works fine",
     "feels normal", "feel normal", "as normal", "as usual", "same as always",
-    "same as usual", "no different", "all okay",
+    "same as usual", "no different", "all okay", "i'm grand", "grand", "all grand",
+    "yeah nah", "yeah nah nah", "wala", "wala po", "hindi", "hindi po", "e no dey", "no dey",
 )
 # The hedged noes that carry a negation (the rest are "fine", "normal", "all good").
 NO_NEGATED = frozenset(p for p in NO_HEDGED if set(p.split()) & {"not", "don't", "doubt",
@@ -242,6 +243,7 @@ FUNCTION_WORDS = frozenset({
     "talk", "talking", "walk", "walking", "grip", "smile", "smiling", "able", "see",
     "seeing", "working", "blink", "blinking", "raise", "lift", "understand", "understands",
     "stop", "stops", "stopping", "stay", "stays", "works", "strength", "power", "control",
+    "eat", "eating", "drink", "drinking",
     "coordination", "energy", "oomph", "puff",
 })
 # A negation that only limits: "not fully", "not as strong", "not just the twitch".
@@ -330,7 +332,7 @@ BENIGN_WORDS = frozenset({
     "no", "nope", "nah", "n", "never", "ever", "none", "nothing", "neither", "nor", "not",
     "yes", "sure", "definitely", "absolutely", "certainly", "really", "honestly", "thanks",
     "thank", "you", "please", "sorry", "well", "um", "uh", "hmm", "er", "erm", "lol",
-    "haha", "okay", "alright", "fine", "good", "great", "normal", "normally", "usual",
+    "haha", "okay", "alright", "fine", "good", "great", "grand", "normal", "normally", "usual",
     "same", "ok", "positive", "100", "percent", "at", "all", "whatsoever",
     "anything", "everything", "any", "issue", "issues", "problem", "problems",
     "like", "that", "this", "these", "those", "of", "them", "so", "far", "yet", "think",
@@ -376,7 +378,7 @@ PEOPLE = frozenset({
 # What makes a body part filler in its clause (besides a negation).
 STATE_WORDS = frozenset({
     "fine", "normal", "normally", "okay", "good", "well", "strong", "properly", "perfectly",
-    "great", "ok", "alright", "fully", "completely", "tight", "works", "working", "work",
+    "great", "grand", "ok", "alright", "fully", "completely", "tight", "works", "working", "work",
     "clear", "clearly", "even", "match", "symmetrical", "same",
 })
 # Words that narrow an answer to most of the time ("goes down fine, usually", "not slurred
