@@ -22,7 +22,7 @@ class AmountReader:
         self._count_words = frozenset(canonical(w) for w in question.count_words)
 
     def option_number(self, text: str, tokens: list[str]) -> Reading | None:
-        """ "2": the second answer, or on a count question perhaps two a day."""
+        """An answer's number ("2"), or on a count question perhaps two a day."""
         stripped = text.strip().rstrip(".)")
         if len(tokens) != 1 or not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 2:
             return None
@@ -37,7 +37,7 @@ class AmountReader:
         return record(found) if found else ask("unclear")
 
     def number_word(self, tokens: list[str]) -> Reading | None:
-        """ "six", asked how many a day."""
+        """A number in words ("six") asked how many a day."""
         if self.question.reads != "count" or len(tokens) != 1:
             return None
         value = NUMBER_WORDS.get(tokens[0])

@@ -3,7 +3,8 @@
 Each one answers a narrow question about the words: did the twitching come before the
 spell now counted ("it's back since Monday")? did someone see it asleep after all ("I
 sleep alone but my daughter saw it")? do words stand around a milder answer that it does
-not explain ("no, my leg drags")?
+not explain ("no, my leg drags")? does a duration say more than when ("5 days, happens
+when I'm stressed")? Clauses are read one by one: a negation stops at a comma.
 """
 
 from __future__ import annotations

@@ -243,8 +243,7 @@ FUNCTION_WORDS = frozenset({
     "talk", "talking", "walk", "walking", "grip", "smile", "smiling", "able", "see",
     "seeing", "working", "blink", "blinking", "raise", "lift", "understand", "understands",
     "stop", "stops", "stopping", "stay", "stays", "works", "strength", "power", "control",
-    "eat", "eating", "drink", "drinking",
-    "coordination", "energy", "oomph", "puff",
+    "coordination", "energy", "oomph", "puff", "eat", "eating", "drink", "drinking",
 })
 # A negation that only limits: "not fully", "not as strong", "not just the twitch".
 DEGREE_WORDS = frozenset({
