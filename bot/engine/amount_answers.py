@@ -8,7 +8,8 @@ from datetime import datetime
 from bot.engine.quantities import NUMBER_WORDS, Range, read_count, read_duration
 from bot.engine.reading import Reading, ask, read_back, record
 from bot.flow import Question
-from bot.flow.lexicon import CLAUSE_BREAKS, EPISODE_ENDED, NEGATORS, canonical
+from bot.flow.canonical import canonical
+from bot.flow.lexicon import CLAUSE_BREAKS, EPISODE_ENDED, NEGATORS
 
 
 class AmountReader:

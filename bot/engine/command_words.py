@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.events import Back, Restart, ShowSummary
-from bot.flow.lexicon import canonical
+from bot.flow.canonical import canonical
 
 _COMMAND_WORDS: dict[str, type[Back | Restart | ShowSummary]] = {
     **dict.fromkeys(("back", "go back", "previous", "previous question", "undo"), Back),

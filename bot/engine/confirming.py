@@ -6,7 +6,8 @@ from datetime import datetime
 
 from bot.engine.reading import Reading
 from bot.engine.understanding import QuestionReader
-from bot.flow.lexicon import CONFIRM_CLEAR, CONFIRM_SHORT, REJECT, canonical
+from bot.flow.canonical import canonical
+from bot.flow.lexicon import CONFIRM_CLEAR, CONFIRM_SHORT, REJECT
 
 
 def confirmation(reader: QuestionReader, pending: str, text: str, now: datetime) -> Reading | None:

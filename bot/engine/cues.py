@@ -11,24 +11,13 @@ from __future__ import annotations
 
 import re
 
-from bot.engine.phrasebook import contains
+from bot.engine.phrasebook import contains, find
 from bot.engine.quantities import is_time_word
-from bot.flow.lexicon import (
-    BENIGN_WORDS,
-    BODY_PARTS,
-    CLAUSE_BREAKS,
-    FUNCTION_WORDS,
-    NARROWING,
-    NEGATORS,
-    RECURRENCE_PHRASES,
-    RECURRENCE_WORDS,
-    SIGHTING_WORDS,
-    SIGN_WORDS,
-    STATE_WORDS,
-    TIME_WORDS,
-    canonical_tokens,
-)
+from bot.flow.canonical import canonical_tokens
+from bot.flow.filler_words import BENIGN_WORDS, BODY_PARTS, NARROWING, SIGHTING_WORDS, STATE_WORDS
+from bot.flow.lexicon import AFFIRMING, CLAUSE_BREAKS, FUNCTION_WORDS, NEGATORS, SIGN_WORDS
 from bot.flow.negation import negated_at
+from bot.flow.time_words import RECURRENCE_PHRASES, RECURRENCE_WORDS, TIME_WORDS
 
 # After "just", "only"… a word must belong to the answer read or to the twitch itself:
 # "no, just the twitch" is a no, "no, just my face" (asked about numbness) may not be.
@@ -44,6 +33,7 @@ _ORDINARY = re.compile(r"\d+(?:[.,]\d+)?")
 # What a clause may deny about a part of the body: "no weakness in my arms", "nothing wrong
 # with my legs", "no issues with my eyes".
 _DENIED = SIGN_WORDS | FUNCTION_WORDS | {"issue", "issues", "wrong", "anything", "trouble"}
+_AFFIRMING = [p.split() for p in AFFIRMING]
 _UNITS_BEFORE_BACK = frozenset({"day", "days", "week", "weeks", "month", "months", "ago"})
 # Commas, stops, dashes, brackets, slashes, ellipses and emoji end a clause.
 _CLAUSE_END = re.compile(r"(?:(?<!\d)[.,](?!\d)|[;:!?\n…()/—–]|[^\w\s'’`´ʼ.,-])+|\s-\s")
@@ -137,6 +127,16 @@ def untimed(tokens: list[str], explained: frozenset[str]) -> list[str]:
             or _ORDINARY.fullmatch(t)
         )
     ]
+
+
+def affirms(words: list[str]) -> bool:
+    """Whether the words say "it does", "I have"… not denied right after ("I have had no
+    trouble" denies)."""
+    for phrase in _AFFIRMING:
+        at = find(words, phrase)
+        if at is not None and not NEGATORS & set(words[at + len(phrase) : at + len(phrase) + 3]):
+            return True
+    return False
 
 
 def clauses(text: str) -> list[list[str]]:

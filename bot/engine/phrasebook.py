@@ -10,7 +10,8 @@ from rapidfuzz.distance import OSA
 
 from bot.engine.reading import Reading, record
 from bot.flow import Option, Question
-from bot.flow.lexicon import NEGATORS, NO_HEDGED, NO_STRICT, UNSURE, YES, canonical
+from bot.flow.canonical import canonical
+from bot.flow.lexicon import NEGATORS, NO_HEDGED, NO_STRICT, UNSURE, YES
 from bot.flow.model import UNSURE_OPTION_IDS
 from bot.flow.negation import negated_at
 

@@ -1,21 +1,22 @@
 """Durations and counts in people's words, read as ranges.
 
-``read_duration`` turns "a fortnight", "more than two weeks", "since March" or
-"3-4 days" into a range of days; ``read_count`` turns "5 coffees a day" or "a cup or two"
-into a range per day. A range, not a number, because people are vague: "about two weeks"
-may be 12 days or 16, and the caller must not pick the milder reading. A number that
-belongs to another topic ("5 coffees" when asked how long) is never read.
+``read_duration`` turns "a fortnight", "more than two weeks", "since March" (dates are
+read in ``bot.engine.dates``) or "3-4 days" into a range of days; ``read_count`` turns
+"5 coffees a day" or "a cup or two" into a range per day. A range, not a number, because
+people are vague: "about two weeks" may be 12 days or 16, and the caller must not pick the
+milder reading. A number that belongs to another topic ("5 coffees" when asked how long)
+is never read.
 """
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
-Range = tuple[float, float]
+from bot.engine.dates import MONTHS, WEEKDAYS, Range, ordinal, since_dates
+
 INF = float("inf")
 
 NUMBER_WORDS = {
@@ -36,17 +37,6 @@ _DAYS_PER_UNIT = {
 }  # fmt: skip
 # A plural unit without a number ("for weeks") means at least two of them.
 _PLURAL_ALONE = {"days": 2, "nights": 2, "weeks": 2, "months": 2, "years": 2, "hours": 2}
-_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-_MONTHS.pop("may", None)  # "may" is far more often a verb than the month
-_RELATIVE_DAYS = {
-    "today": (0.0, 1.0), "tonight": (0.0, 1.0), "yesterday": (1.0, 2.0),
-    "this morning": (0.0, 1.0), "last night": (0.5, 1.5), "this week": (0.0, 7.0),
-    "last week": (7.0, 14.0), "the weekend": (1.0, 7.0), "last weekend": (1.0, 9.0),
-    "this month": (0.0, 31.0), "last month": (28.0, 62.0), "this year": (0.0, 365.0),
-    "last year": (365.0, 730.0), "christmas": (0.0, 365.0), "the summer": (0.0, 365.0),
-}  # fmt: skip
 _MOST_PER_DAY = 40
 # Words that may follow a lone count: "4 a day", "3 per day", "2 or 3".
 _RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "daily", "or", "to", "and"})
@@ -56,7 +46,6 @@ _NOT_A_DRINK = frozenset({"addict", "lover", "drinker", "fan", "snob", "machine"
 _SEVERAL_CUPS = frozenset({"pot", "pots", "jug", "jugs", "carafe", "thermos", "flask", "litre"})
 _AGE_LEADS = frozenset({"i'm", "age", "aged", "turned", "turning", "am"})
 _FUTURE = frozenset({"tomorrow", "next", "soon"})
-_DATED = frozenset({"since", "started", "began", "begun", "start", "from"})
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 _PER_WEEK = (("a", "week"), ("per", "week"), ("each", "week"), ("every", "week"), ("weekly",))
 _RANGE_JOINERS = frozenset({"or", "to", "and"})
@@ -99,7 +88,7 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
             alone = i + 1 == len(tokens) or tokens[i + 1] in _AFTER_BARE_NUMBER
             if value is not None and alone and not _in_range_phrase(tokens, i):
                 found.append((value * last_unit, value * last_unit))
-    dated = _since(tokens, now.date())
+    dated = since_dates(tokens, now.date())
     if _ESTIMATED & set(tokens):  # "since about the 15th": it may have been earlier
         dated = [(low, high * _ABOUT) for low, high in dated]
     found.extend(dated)
@@ -107,7 +96,7 @@ def read_duration(tokens: Sequence[str], now: datetime) -> Range | None:
         return None
     low, high = min(r[0] for r in found), max(r[1] for r in found)
     if _FUTURE & set(tokens) or any(
-        a == "on" and b in _WEEKDAYS for a, b in itertools.pairwise(tokens)
+        a == "on" and b in WEEKDAYS for a, b in itertools.pairwise(tokens)
     ):  # "a fortnight on Sunday": not yet that long
         low = max(0.0, low - 7)
     return low, high
@@ -248,10 +237,10 @@ def is_time_word(word: str) -> bool:
     return (
         word in _DAYS_PER_UNIT
         or word in NUMBER_WORDS
-        or word in _WEEKDAYS
-        or word in _MONTHS
+        or word in WEEKDAYS
+        or word in MONTHS
         or word in {"may", "summer", "winter", "spring", "autumn", "fall", "christmas", "xmas"}
-        or _ordinal(word) is not None
+        or ordinal(word) is not None
     )
 
 
@@ -318,61 +307,3 @@ def _words_after(tokens: Sequence[str], unit_at: int) -> list[str]:
             break
         words.append(word)
     return words
-
-
-def _since(tokens: Sequence[str], today: date) -> list[Range]:
-    """Ranges for "since Monday", "since March", "since 2023", "since last week"…"""
-    text = " ".join(tokens)
-    found = [span for phrase, span in _RELATIVE_DAYS.items() if re.search(rf"\b{phrase}\b", text)]
-    dated = bool(_DATED & set(tokens))
-    if dated and not _MONTHS.keys() & set(tokens):  # "since the 10th": this month, or last
-        day = next((d for t in tokens if (d := _ordinal(t)) is not None), None)
-        if day is not None:
-            month = today.month if day <= today.day else (today.month - 2) % 12 + 1
-            found.extend(filter(None, [_since_date(month, day, today)]))
-    for i, token in enumerate(tokens):
-        after_since = dated or (i > 0 and tokens[i - 1] in {"since", "from", "in", "last"})
-        if token in _WEEKDAYS and after_since:
-            back = (today.weekday() - _WEEKDAYS[token]) % 7 or 7
-            extra = 7 if i > 0 and tokens[i - 1] == "last" else 0
-            found.append((float(back), float(back + extra)))
-        elif token in _MONTHS:  # "since March", "all through October": it was there then
-            day = _day_of_month(tokens, i)
-            found.append(
-                _since_date(_MONTHS[token], day, today) or _since_month(_MONTHS[token], today)
-            )
-        elif after_since and token.isdigit() and 1900 < int(token) <= today.year:
-            start, end = date(int(token), 1, 1), date(int(token), 12, 31)
-            found.append((float(max(0, (today - end).days)), float((today - start).days)))
-    return found
-
-
-def _day_of_month(tokens: Sequence[str], month_at: int) -> int | None:
-    """The day in "the 1st of November", "3 March", "November 3rd", if given."""
-    near = [*tokens[max(0, month_at - 3) : month_at], *tokens[month_at + 1 : month_at + 2]]
-    return next((day for word in near if (day := _ordinal(word, bare=True)) is not None), None)
-
-
-def _ordinal(word: str, bare: bool = False) -> int | None:
-    """The day in "10th" (or "10" when ``bare``), if it is one."""
-    found = re.fullmatch(r"(\d{1,2})(st|nd|rd|th)?", word)
-    if not found or not (found.group(2) or bare) or not 1 <= int(found.group(1)) <= 31:
-        return None
-    return int(found.group(1))
-
-
-def _since_date(month: int, day: int | None, today: date) -> Range | None:
-    if day is None or day > calendar.monthrange(today.year, month)[1]:
-        return None
-    start = date(today.year, month, day)
-    if start > today:
-        start = date(today.year - 1, month, min(day, calendar.monthrange(today.year - 1, month)[1]))
-    days = float((today - start).days)
-    return days, days
-
-
-def _since_month(month: int, today: date) -> Range:
-    year = today.year if month <= today.month else today.year - 1
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    return float(max(0, (today - last).days)), float((today - first).days)

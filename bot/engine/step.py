@@ -20,7 +20,7 @@ from bot.engine.reply import Answered, Message, Prompt, Reply
 from bot.engine.session import Session, worst_of
 from bot.engine.summary import summary_message
 from bot.flow import SEVERITY_RANK, Flow, Question
-from bot.flow.lexicon import canonical
+from bot.flow.canonical import canonical
 
 _RESUME_WORDS = {
     texts.RESUME_CONTINUE: {"1", "continue", "c", "resume", "carry on", "go on", "yes", "y"},

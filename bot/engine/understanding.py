@@ -8,23 +8,26 @@ never recorded as milder: it is read back for confirmation or asked again. Doubt
 "not sure", which counts as yes. Typos are read back, never recorded silently.
 
 What each question understands comes from the flow (labels, synonyms, ranges); the
-English it knows without being told is in ``bot.flow.lexicon``.
+English it knows without being told is in ``bot.flow.lexicon`` and its neighbours. A
+milder answer to a warning-sign question gets second thoughts (``second_thoughts``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from bot.engine.amount_answers import AmountReader
-from bot.engine.cues import clauses, mentions_recurrence, someone_saw, unexplained, untimed
-from bot.engine.phrasebook import PhraseBook, contains, find, without
-from bot.engine.quantities import is_amount, is_unit
+from bot.engine.cues import affirms, clauses, someone_saw
+from bot.engine.phrasebook import PhraseBook, contains, without
+from bot.engine.quantities import is_amount
 from bot.engine.reading import Reading, ask, read_back, record
+from bot.engine.second_thoughts import Clauses, SecondThoughts
 from bot.flow import SEVERITY_RANK, Question
+from bot.flow.canonical import canonical_tokens
 from bot.flow.lexicon import (
     AFFIRMING,
     ANSWER_NO,
-    BENIGN_WORDS,
     CLARIFY,
     CLARIFY_INSIDE,
     CLAUSE_BREAKS,
@@ -38,18 +41,14 @@ from bot.flow.lexicon import (
     NEGATORS,
     NO_HEDGED,
     NO_NEGATED,
-    NOW_WORDS,
-    OPEN_ENDED,
     PAST_EPISODE,
-    PEOPLE,
-    RECENT_SPANS,
     SAFE_AFTER_NO,
     SIGN_WORDS,
     YES_INSIDE,
-    canonical_tokens,
 )
 from bot.flow.model import UNSURE_OPTION_IDS
 from bot.flow.negation import denies_plainly, has_double_negation, negated_at, sign_cues
+from bot.flow.time_words import NOW_WORDS, RECENT_SPANS
 
 
 class QuestionReader:
@@ -75,6 +74,7 @@ class QuestionReader:
         self._no = "no" if question.option("no") is not None else None
         self._says_no = self._phrases.exact.get("no", Reading()).option_id
         self._amounts = AmountReader(question, rank)
+        self._second_thoughts = SecondThoughts(question, self._phrases, rank, self._sign)
 
     def rank(self, option_id: str) -> int:
         """How severe an option of this question is (0 when it marks no red flag)."""
@@ -87,39 +87,13 @@ class QuestionReader:
         if not tokens:
             return ask("unclear")
         phrase = " ".join(tokens)
-        found = self._understood(text, tokens, phrase, now)
+        parts = cache(lambda: clauses(text))  # the clauses, split once if a step needs them
+        found = self._understood(text, tokens, phrase, now, parts)
         if found is None:
             return self._typo(phrase) or ask(self.question.reads or "unclear")
         if not (self.warning and self._milder(found)):
             return found
-        return self._second_thoughts(found, text, tokens)
-
-    def _second_thoughts(self, found: Reading, text: str, tokens: list[str]) -> Reading:
-        """A milder answer to a warning-sign question, checked against the whole text."""
-        if "?" in text.rstrip().rstrip("?"):
-            return ask("mixed")  # "gradual? no": the milder answer's words, asked and denied
-        if self.question.reads == "duration":
-            return self._timed(found, text, tokens)
-        if found.certain:
-            return read_back(found.option_id or "") if "?" in text else found  # "no?"
-        if self.question.reads:
-            return found
-        return self._explained(found, text, tokens)
-
-    def _timed(self, found: Reading, text: str, tokens: list[str]) -> Reading:
-        """A duration milder than the sign's, unless the words say the twitching may have
-        started earlier: "it's back since Monday", "10 days, forever really", "10 days, my
-        wife says longer", "5 days, happens when I'm stressed"."""
-        if mentions_recurrence(tokens):
-            return ask("first_time")  # when did it first start?
-        words = ["" if is_unit(t) else t for t in tokens]  # "2 weeks" is no synonym "weeks"
-        named = self._phrases.matches_inside(words)[0]
-        longer = [o for o in named if self.rank(o) > self.rank(found.option_id or "")]
-        if longer or OPEN_ENDED & set(tokens):  # "10 days, forever really", "maybe longer"
-            return read_back(self._sign or found.option_id or "")
-        if untimed(tokens, self._phrases.words.get(found.option_id or "", frozenset())):
-            return ask("duration")
-        return read_back(found.option_id or "") if "?" in text else found
+        return self._second_thoughts.check(found, text, tokens, parts)
 
     def _milder(self, found: Reading) -> bool:
         """Whether ``found`` is an answer milder than the one reporting the sign."""
@@ -127,7 +101,7 @@ class QuestionReader:
         return option_id is not None and self.rank(option_id) < self.rank(self._sign or option_id)
 
     def _understood(
-        self, text: str, tokens: list[str], phrase: str, now: datetime
+        self, text: str, tokens: list[str], phrase: str, now: datetime, parts: Clauses
     ) -> Reading | None:
         for step in (
             lambda: self._amounts.option_number(text, tokens),
@@ -139,7 +113,7 @@ class QuestionReader:
             lambda: self._amounts.quantity(tokens, now),
             lambda: self._lead_yes(tokens),
             lambda: self._nobody_could_tell(tokens),
-            lambda: self._sign_described(text, tokens),
+            lambda: self._sign_described(tokens, parts),
             lambda: ask("negated") if has_double_negation(tokens) else None,
             lambda: self._only_now(tokens),
             lambda: self._lead_no(tokens),
@@ -153,36 +127,6 @@ class QuestionReader:
             if found is not None:
                 return found
         return None
-
-    def _explained(self, found: Reading, text: str, tokens: list[str]) -> Reading:
-        """``found`` if its words explain the whole text, else ask again: "no, my leg
-        drags" may describe the sign."""
-        option_id = found.option_id or ""
-        explained = self._phrases.words.get(option_id, frozenset())
-        parts = clauses(text)
-        if any(_affirms(clause[-2:]) for clause in parts):
-            return ask("mixed")  # "my wife has said it does, my husband said no"
-        for clause in parts:
-            named = option_id in self._phrases.matches_inside(clause)[0]
-            people = PEOPLE if named else frozenset()  # "my husband says it stops at night"
-            if unexplained(clause, explained, people):
-                return ask("mixed")
-        told = {o for clause in parts for o in self._phrases.matches_inside(clause)[0]}
-        if any(self.rank(o) > self.rank(option_id) for o in told):
-            return ask("mixed")  # "not spreading, it moves around": a sign in its own clause
-        if any(self._denied_last(clause, option_id) for clause in parts):
-            return ask("negated")  # "gradually no", "gradual it was not"
-        return found
-
-    def _denied_last(self, clause: list[str], option_id: str) -> bool:
-        """Whether a clause names the answer and then ends in a denial that is not part of
-        the answer's own words: "gradually no" (but not "partner says no")."""
-        if len(clause) < 2 or clause[-1] not in NEGATORS:
-            return False
-        if self._phrases.ends_with(clause, option_id):
-            return False
-        words = self._phrases.words.get(option_id, frozenset())
-        return any(t in words and t not in BENIGN_WORDS for t in clause[:-1])
 
     def _doubt(self, tokens: list[str]) -> Reading | None:
         if self._unsure is None:
@@ -245,11 +189,11 @@ class QuestionReader:
                 return record(other.id)  # "yes, a nasal spray": the more specific answer
         return ask("mixed")
 
-    def _sign_described(self, text: str, tokens: list[str]) -> Reading | None:
+    def _sign_described(self, tokens: list[str], parts: Clauses) -> Reading | None:
         if not self.warning or self._sign is None or self.question.reads:
             return None
         # Clause by clause: a negation does not reach past a comma ("not numb, tingly").
-        cues = [sign_cues(clause) for clause in clauses(text)]
+        cues = [sign_cues(clause) for clause in parts()]
         strong, past = any(c[0] for c in cues), any(c[1] for c in cues)
         if not strong and not past:
             return None
@@ -288,7 +232,7 @@ class QuestionReader:
             return record(no)
         if self.warning and not denies_plainly([t for t in rest if t not in LEAD_NO]):
             return ask("negated")  # "no, food doesn't go down" (but "no arm, no leg weakness")
-        if LEAD_YES & set(rest) or _affirms(rest):
+        if LEAD_YES & set(rest) or affirms(rest):
             return ask("mixed")  # "nah yeah", "no it does"
         plain, _ = self._phrases.matches_inside(tokens)
         if plain - {no}:
@@ -363,18 +307,7 @@ class QuestionReader:
         return read_back(found) if found is not None else None
 
 
-def _affirms(words: list[str]) -> bool:
-    """Whether the words say "it does", "I have"… not denied right after ("I have had no
-    trouble" denies)."""
-    for phrase in _AFFIRMING:
-        at = find(words, phrase)
-        if at is not None and not NEGATORS & set(words[at + len(phrase) : at + len(phrase) + 3]):
-            return True
-    return False
-
-
 # Phrases as word lists, longest first, so a longer one is blanked before its parts.
 _HEDGES = sorted((h.split() for h in HEDGE_INSIDE), key=len, reverse=True)
 _DOUBTS = sorted((h.split() for h in DOUBT_INSIDE), key=len, reverse=True)
-_AFFIRMING = [p.split() for p in AFFIRMING]
 _HEDGED_NOS = sorted((h.split() for h in NO_HEDGED), key=len, reverse=True)

@@ -11,7 +11,7 @@ import difflib
 from collections import Counter
 from collections.abc import Callable
 
-from bot.flow.lexicon import canonical_tokens
+from bot.flow.canonical import canonical_tokens
 from bot.flow.model import NO_SOURCE, SEVERITY_RANK, UNSURE_OPTION_IDS, Flow
 from bot.flow.negation import describes_sign
 from bot.flow.schema_errors import SIMILAR

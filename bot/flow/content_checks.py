@@ -6,7 +6,7 @@ import difflib
 from collections import Counter
 from collections.abc import Callable
 
-from bot.flow.lexicon import canonical
+from bot.flow.canonical import canonical
 from bot.flow.model import NO_SOURCE, Flow
 from bot.flow.schema_errors import SIMILAR
 

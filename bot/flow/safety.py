@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.flow.canonical import canonical_tokens
 from bot.flow.checks import edges, targets_of
 from bot.flow.errors import FlowError
-from bot.flow.lexicon import canonical_tokens
 from bot.flow.model import FINISH, SEVERITY_RANK, UNSURE_OPTION_IDS, Flow, Question
 from bot.flow.negation import describes_sign
 from bot.flow.yaml_source import Location, Path

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.engine.quantities import read_count, read_duration
 from bot.engine.understanding import QuestionReader
 from bot.flow import SEVERITY_RANK, load_flow
-from bot.flow.lexicon import canonical_tokens
+from bot.flow.canonical import canonical_tokens
 from tests.conftest import FLOW_PATH
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
