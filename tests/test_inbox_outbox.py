@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from bot.engine import Answer, Start, step
 from bot.store import SessionStore
+from bot.store.outbox import Outcome
 from tests.conftest import NOW
 
 
@@ -117,4 +118,45 @@ def test_forget_leaves_no_session_question_or_pending_reply(database_url, flow):
     with store.engine.connect() as conn:
         for table in ("sessions", "prompts", "outbox"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+    store.close()
+
+
+def test_messages_after_a_question_keep_the_question_as_the_last_prompt(database_url, flow):
+    store = SessionStore(database_url)
+
+    def ask_between(session, tx):
+        for payload, question in (("note", None), ("ask?", "consent"), ("hint", None)):
+            tx.send(payload, question)
+        return session, tx.last_prompt()
+
+    last = store.transact("p1", ask_between).result
+    assert (last.question_id, last.payload, last.pending) == ("consent", "ask?", True)
+    note, ask, hint = store.outbox.claim()
+    assert [note.payload, ask.payload, hint.payload] == ["note", "ask?", "hint"]
+    store.outbox.settle(
+        [Outcome(note, 40), Outcome(ask, 41), Outcome(hint, 42)]  # ids Telegram gave them
+    )
+    seen = store.transact("p1", lambda s, tx: (s, tx.last_prompt())).result
+    assert seen.message_id == 41 and not seen.pending
+    store.close()
+
+
+def test_an_erasure_drops_what_the_same_step_queued_before_it(database_url, flow):
+    store = SessionStore(database_url)
+
+    def queue_then_erase(session, tx):
+        tx.send("you said yes")
+        tx.erase()
+        tx.send("erased")
+        return None, None
+
+    store.transact("p1", queue_then_erase)
+    assert [o.payload for o in store.outbox.claim()] == ["erased"]
+    store.close()
+
+
+def test_an_update_delivered_twice_in_one_call_is_stored_once(database_url):
+    store = SessionStore(database_url)
+    assert store.inbox.add([(7, "p1", "{}"), (8, "p1", "{}"), (7, "p1", "{}")]) == [7]
+    assert [p.update_id for p in store.inbox.due()] == [7, 8]
     store.close()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import cProfile
+import dataclasses
 import pstats
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 from telegram.ext import (
     Application,
@@ -83,75 +82,65 @@ class _ThreadProfiler:
             self.profile.disable()
 
 
-class _TimedHandle:
-    """Wraps ``Conversations.handle``: wall time in it, in the store's transaction, and in the
-    engine step, plus (via ``_timed_to_thread``) the time the event loop awaited it."""
+class _TimedStore:
+    """Wraps the store of a durable bot: wall time awaited in ``run_soon``, spent in ``run``
+    (the transaction: in place on SQLite, in a worker thread on PostgreSQL, where the
+    sequential benchmark's batches hold one step each) and in the steps themselves."""
 
     def __init__(self, conversations: Any) -> None:
-        self.conversations = conversations
-        self.handle = conversations.handle
-        self.transact = conversations.store.transact
-        self.calls = self.await_ns = self.handle_ns = self.transact_ns = self.step_ns = 0
-        conversations.handle = self
-        conversations.store.transact = self._transact
+        self.store = store = conversations.store
+        self.run, self.run_soon, self.handling = store.run, store.run_soon, conversations.handling
+        self.await_ns = self.run_ns = self.step_ns = 0
+        store.run, store.run_soon = self._run, self._run_soon
+        conversations.handling = self._handling
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def reset(self) -> None:
+        self.await_ns = self.run_ns = self.step_ns = 0
+
+    async def _run_soon(self, work: Any) -> Any:
         begin = time.perf_counter_ns()
         try:
-            return self.handle(*args, **kwargs)
+            return await self.run_soon(work)
         finally:
-            self.handle_ns += time.perf_counter_ns() - begin
-            self.calls += 1
+            self.await_ns += time.perf_counter_ns() - begin
 
-    def _transact(self, person: str, stepper: Callable[..., Any], **kwargs: Any) -> Any:
+    def _run(self, work: Any) -> Any:
+        begin = time.perf_counter_ns()
+        try:
+            return self.run(work)
+        finally:
+            self.run_ns += time.perf_counter_ns() - begin
+
+    def _handling(self, *args: Any, **kwargs: Any) -> Any:
+        work = self.handling(*args, **kwargs)
+
         def timed_stepper(session: Any, tx: Any) -> Any:
             begin = time.perf_counter_ns()
             try:
-                return stepper(session, tx)
+                return work.stepper(session, tx)
             finally:
                 self.step_ns += time.perf_counter_ns() - begin
 
-        begin = time.perf_counter_ns()
-        try:
-            return self.transact(person, timed_stepper, **kwargs)
-        finally:
-            self.transact_ns += time.perf_counter_ns() - begin
+        return dataclasses.replace(work, stepper=timed_stepper)
 
 
-_real_to_thread = asyncio.to_thread
-
-
-async def _timed_to_thread(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-    begin = time.perf_counter_ns()
-    try:
-        return await _real_to_thread(func, *args, **kwargs)
-    finally:
-        if isinstance(func, _TimedHandle):
-            func.await_ns += time.perf_counter_ns() - begin
-
-
-def print_breakdown(baseline: Contender, durable: Contender, timer: _TimedHandle) -> None:
+def print_breakdown(baseline: Contender, durable: Contender, timer: _TimedStore) -> None:
     """Mean wall time per update, split by where it is spent."""
     n = len(durable.latencies_ns)
     total = sum(durable.latencies_ns) / n / 1e3
-    awaited, handle = timer.await_ns / n / 1e3, timer.handle_ns / n / 1e3
-    transact, step = timer.transact_ns / n / 1e3, timer.step_ns / n / 1e3
-    threaded = awaited > 0  # PostgreSQL; an embedded SQLite store runs in place
-    where = "awaiting the worker thread (asyncio.to_thread)" if threaded else "in place"
+    awaited, run, step = (ns / n / 1e3 for ns in (timer.await_ns, timer.run_ns, timer.step_ns))
+    threaded = not timer.store.embedded
+    where = "in a worker thread (group commit)" if threaded else "in place"
     rows = [
         ("process_update, all of it", total),
-        (f"  Conversations.handle, {where}", awaited if threaded else handle),
-        ("      SessionStore.transact: SQL, driver, pydantic", transact - step),
-        ("      engine step (flow logic)", step),
-        ("      the rest of handle (flow pick, clock)", handle - transact),
+        (f"  SessionStore.run_soon, {where}", awaited),
+        ("      the transaction: SQL, driver, pydantic", run - step),
+        ("      the step: engine, rendering, audit rows", step),
     ]
     if threaded:
-        rows.append(("    thread hand-off (awaited minus handle)", awaited - handle))
+        rows.append(("    thread hand-off and batching (awaited minus transaction)", awaited - run))
     rows += [
-        (
-            "  event loop: python-telegram-bot, our handlers, rendering, fake API",
-            total - (awaited if threaded else handle),
-        ),
+        ("  event loop: python-telegram-bot, our handlers, fake API", total - awaited),
         (f"for comparison, {baseline.name}: all of process_update", baseline.seconds / n * 1e6),
     ]
     print(f"\n{durable.name}: mean wall time per update over {n} updates (unprofiled)")
@@ -162,12 +151,12 @@ def print_breakdown(baseline: Contender, durable: Contender, timer: _TimedHandle
 async def profile_durable(n_users: int, warmup: int, top: int, pg_url: str | None) -> None:
     """Where the durable bot's time goes: a timed breakdown, then cProfile on SQLite."""
     texts = BaselineTexts.load(FLOWS_DIR / f"{FLOW_ID}.yaml")
-    timers: dict[str, _TimedHandle] = {}
+    timers: dict[str, _TimedStore] = {}
 
     def timed(name: str, url: str) -> Contender:
         def build(api: FakeBotAPI) -> Application:
             app = build_durable(url, api)
-            timers[name] = _TimedHandle(app.bot_data["conversations"])
+            timers[name] = _TimedStore(app.bot_data["conversations"])
             return app
 
         return Contender(name, build, close_durable)
@@ -184,30 +173,29 @@ async def profile_durable(n_users: int, warmup: int, top: int, pg_url: str | Non
 
         def reset() -> None:
             for timer in timers.values():
-                timer.calls = timer.await_ns = timer.handle_ns = 0
-                timer.transact_ns = timer.step_ns = 0
+                timer.reset()
 
-        with mock.patch("asyncio.to_thread", _timed_to_thread):
-            await measure_speed(contenders, users, n_users, warmup, after_warmup=reset)
+        await measure_speed(contenders, users, n_users, warmup, after_warmup=reset)
         for contender in contenders[1:]:
             print_breakdown(contenders[0], contender, timers[contender.name])
 
         durable = Contender("durable sqlite", lambda api: build_durable(url, api), close_durable)
         async with started(durable) as app:
             await run_users(durable, users, users.take(warmup), None)
-            conversations = app.bot_data["conversations"]
-            worker = _ThreadProfiler(conversations.handle)
-            conversations.handle = worker
+            store = app.bot_data["conversations"].store
+            worker = _ThreadProfiler(store.run)
+            store.run = worker
             loop_profile = cProfile.Profile()
             await run_users(durable, users, users.take(n_users), None, loop_profile)
-            conversations.handle = worker.function
+            store.run = worker.function
     n = n_users * UPDATES_PER_USER
     print(
         "\ncProfile of the durable bot on SQLite (profiling inflates code with many small "
         "calls, python-telegram-bot's object construction above all; trust the breakdown "
         "above for sizes, this for names)"
     )
-    for name, profile in (("event-loop thread", loop_profile), ("worker thread", worker.profile)):
+    profiles = (("event-loop thread", loop_profile), ("the store transaction", worker.profile))
+    for name, profile in profiles:
         stats = pstats.Stats(profile)
         total = stats.total_tt  # type: ignore[attr-defined]
         print(f"\n=== {name}: {total * 1e6 / n:.0f} µs per update under the profiler ===")

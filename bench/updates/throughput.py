@@ -111,11 +111,8 @@ def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
     async def send(update: JSONDict, user_id: int) -> None:
         event = api.asked.setdefault(user_id, asyncio.Event())
         event.clear()
-        row = (update["update_id"], person_of_json(store.bot, update), json.dumps(update))
-        if store.embedded:
-            store.inbox.add([row])
-        else:
-            await asyncio.to_thread(store.inbox.add, [row])
+        person = person_of_json(store.bot, update)
+        await store.add_update(update["update_id"], person, json.dumps(update))
         worker.wake.set()
         await asyncio.wait_for(event.wait(), REPLY_TIMEOUT_S)
 

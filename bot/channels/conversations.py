@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.audit import PREVIEW_PREFIX, record_step
 from bot.channels.clock import Clock, shifted_clock, system_clock
@@ -14,7 +15,7 @@ from bot.engine import Answer, Event, Reply, Session, ShowSummary, step
 from bot.flow import Flow, FlowError, FlowLoadError, check_flows
 from bot.publish.publisher import Publisher, last_releases
 from bot.settings import Settings
-from bot.store import LastPrompt, SessionStore, Tx, TxResult
+from bot.store import LastPrompt, SessionStore, Tx, TxResult, Work
 from bot.store.releases import Releases
 
 # Queues a reply for delivery inside the step's transaction (a channel's renderer).
@@ -98,7 +99,12 @@ class Conversations:
             )
         self.flows = {k: v for k, v in self.flows.items() if k != flow_id}
 
-    def handle(
+    def handle(self, person: str, event: Event, **options: Any) -> TxResult[Reply]:
+        """Load, step, save and queue the reply in one transaction (blocking); the options
+        are those of ``handling``."""
+        return self.store.run(self.handling(person, event, **options))
+
+    def handling(
         self,
         person: str,
         event: Event,
@@ -108,8 +114,8 @@ class Conversations:
         now: datetime | None = None,
         deliver: Deliver | None = None,
         typed: Typed | None = None,
-    ) -> TxResult[Reply]:
-        """Load, step, save and queue the reply in one transaction (blocking).
+    ) -> Work[Reply]:
+        """The transaction of one action: load, step, save and queue the reply.
 
         With ``typed``, a typed answer applies only to the question last delivered to the
         person before they typed; otherwise nothing is recorded and the question is sent again
@@ -151,7 +157,7 @@ class Conversations:
                 record_step(flow, session, new, event, reply, moment, tx)
             return new, reply
 
-        return self.store.transact(person, stepper, update_id=update_id)
+        return Work(person, stepper, update_id)
 
     def has_answers(self, person: str) -> bool:
         """Whether anything the person answered is stored (blocking)."""
@@ -162,7 +168,13 @@ class Conversations:
         self, person: str, deliver: Callable[[Tx], None], *, update_id: int | None = None
     ) -> TxResult[None]:
         """Queue messages that change no session, marking the update processed (blocking)."""
-        return self.store.transact(person, lambda _s, tx: (None, deliver(tx)), update_id=update_id)
+        return self.store.run(self.responding(person, deliver, update_id=update_id))
+
+    def responding(
+        self, person: str, deliver: Callable[[Tx], None], *, update_id: int | None = None
+    ) -> Work[None]:
+        """The transaction that queues messages changing no session (see ``respond``)."""
+        return Work(person, lambda _s, tx: (None, deliver(tx)), update_id)
 
     def forget(
         self,
@@ -172,6 +184,16 @@ class Conversations:
         deliver: Callable[[Tx, bool], None] | None = None,
     ) -> TxResult[bool]:
         """Erase everything stored about the person, then queue the confirmation (blocking)."""
+        return self.store.run(self.forgetting(person, update_id=update_id, deliver=deliver))
+
+    def forgetting(
+        self,
+        person: str,
+        *,
+        update_id: int | None = None,
+        deliver: Callable[[Tx, bool], None] | None = None,
+    ) -> Work[bool]:
+        """The transaction of an erasure and its confirmation (see ``forget``)."""
 
         def stepper(_session: Session | None, tx: Tx) -> tuple[None, bool]:
             erased = tx.erase()
@@ -179,7 +201,7 @@ class Conversations:
                 deliver(tx, erased)
             return None, erased
 
-        return self.store.transact(person, stepper, update_id=update_id)
+        return Work(person, stepper, update_id)
 
     def first_delivery(self, update_id: int, person: str | None = None) -> bool:
         """Record an update that changes no session; False for a re-delivered one (blocking)."""

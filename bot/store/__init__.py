@@ -3,7 +3,7 @@
 from bot.store.database import DatabaseUnavailable, is_unavailable
 from bot.store.inbox import Inbox, Pending
 from bot.store.outbox import LastPrompt, Outbox, Outgoing
-from bot.store.sessions import SessionStore, Tx, TxResult
+from bot.store.sessions import SessionStore, Tx, TxResult, Work
 
 __all__ = [
     "DatabaseUnavailable",
@@ -15,5 +15,6 @@ __all__ = [
     "SessionStore",
     "Tx",
     "TxResult",
+    "Work",
     "is_unavailable",
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 
 from bot.store.schema import check_events, outcome_records
-from bot.store.sessions import Tx
+from bot.store.tx import Tx
 
 _EVENT = "INSERT INTO check_events (flow_id, version, kind, question_id, at) VALUES (?, ?, ?, ?, ?)"
 _OUTCOME = (

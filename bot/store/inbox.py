@@ -52,8 +52,10 @@ class Pending:
 
 _ADD = (
     "INSERT INTO inbox (bot, update_id, person, payload, attempts, received_at) "
-    "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (bot, update_id) DO NOTHING RETURNING update_id"
+    "VALUES {rows} ON CONFLICT (bot, update_id) DO NOTHING RETURNING update_id"
 )
+_ADD_ROW = "(?, ?, ?, ?, 0, ?)"
+ADD_ROWS_MAX = 500  # rows per statement (SQLite allows 32,766 parameters)
 _OLDER = (
     "SELECT update_id FROM inbox WHERE bot = ? AND person = ? AND processed_at IS NULL "
     "AND update_id < ? LIMIT 1"
@@ -63,7 +65,7 @@ _MARK = (
     "INSERT INTO inbox (bot, update_id, attempts, received_at, processed_at) "
     "VALUES (?, ?, 0, ?, ?) ON CONFLICT (bot, update_id) DO UPDATE SET "
     "processed_at = excluded.processed_at, payload = NULL, person = NULL, not_before = NULL "
-    "WHERE inbox.processed_at IS NULL RETURNING update_id"
+    "WHERE inbox.processed_at IS NULL"
 )
 # Skips an update whose person has an older one waiting for a retry: it must go first.
 _DUE = (
@@ -95,23 +97,29 @@ _PURGE = "DELETE FROM inbox WHERE processed_at < ?"
 def mark(
     cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | None
 ) -> Callable[[], None]:
-    """Mark an update processed inside a step's transaction. Call what it returns to raise
-    Duplicate or OutOfOrder (then roll back); statements sent in between share a round trip
-    in a pipelined transaction. ``cursor`` holds the mark's result until then."""
+    """Mark an update processed that no step handled; the caller locked the person. Call
+    what it returns to raise Duplicate or OutOfOrder (then roll back)."""
     older = None
     if person is not None:
         older = cursor.connection.cursor()
         older.execute(dialect.sql(_OLDER), (bot, person, update_id))
     now = time.time()
-    cursor.execute(dialect.sql(_MARK), (bot, update_id, now, now))
+    cursor.execute(dialect.sql(_MARK + " RETURNING update_id"), (bot, update_id, now, now))
 
     def verify() -> None:
         if older is not None and older.fetchone() is not None:
             raise OutOfOrder(update_id)
-        if cursor.fetchone() is None:
+        if not cursor.fetchall():  # all: SQLite cannot commit while the INSERT is unfinished
             raise Duplicate(update_id)
 
     return verify
+
+
+def mark_processed(cursor: Any, dialect: Dialect, bot: str, update_id: int) -> None:
+    """Mark an update processed inside the step that handled it. The step holds the person's
+    lock and found the update unprocessed: nobody else marks it meanwhile."""
+    now = time.time()
+    cursor.execute(dialect.sql(_MARK), (bot, update_id, now, now))
 
 
 def noted(update_id: int) -> None:
@@ -139,13 +147,22 @@ class Inbox:
         """Store (update_id, person, raw update) rows in one transaction; return the ids of
         repeats, which are ignored."""
         now = time.time()
+        rows = [
+            (self.bot, update_id, person, payload, now) for update_id, person, payload in updates
+        ]
+        added: set[int] = set()
+        with transaction(self.engine, self.dialect) as cursor:
+            for start in range(0, len(rows), ADD_ROWS_MAX):  # one round trip per statement
+                chunk = rows[start : start + ADD_ROWS_MAX]
+                statement = _ADD.format(rows=", ".join([_ADD_ROW] * len(chunk)))
+                cursor.execute(self.dialect.sql(statement), [v for row in chunk for v in row])
+                added.update(update_id for (update_id,) in cursor.fetchall())
         repeats = []
-        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
-            for update_id, person, payload in updates:
-                row = (self.bot, update_id, person, payload, now)
-                cursor.execute(self.dialect.sql(_ADD), row)
-                if cursor.fetchone() is None:
-                    repeats.append(update_id)
+        for row in rows:  # an id twice in ``updates``: the second is a repeat
+            if row[1] in added:
+                added.discard(row[1])
+            else:
+                repeats.append(row[1])
         return repeats
 
     def due(self, limit: int = 256) -> list[Pending]:

@@ -52,11 +52,12 @@ class LastPrompt:
 
 
 _ENQUEUE = (
-    "INSERT INTO outbox (bot, person, payload, question_id, created_at, attempts) "
-    "VALUES (?, ?, ?, ?, ?, 0)"
+    "INSERT INTO outbox (bot, person, payload, question_id, created_at, attempts) VALUES {rows}"
 )
+_ENQUEUE_ROW = "(?, ?, ?, ?, ?, 0)"
 # The question just queued is the person's newest message: the step holds the person's lock,
-# and ids only grow. (No id travels back to Python: a pipelined step keeps going.)
+# and ids only grow (also along the rows of one INSERT). No id travels back to Python: a
+# pipelined step keeps going.
 _SET_PROMPT = (
     "INSERT INTO prompts (person, question_id, outbox_id, message_id, payload) "
     "SELECT ?, ?, max(id), NULL, ? FROM outbox WHERE person = ? "
@@ -84,14 +85,15 @@ _LEASE = (
     "RETURNING id, person, payload, question_id, attempts"
 )
 _DELIVERED = (
-    "DELETE FROM outbox WHERE id = ?",
+    "DELETE FROM outbox WHERE id IN ({ids})",
     "UPDATE prompts SET message_id = ? WHERE outbox_id = ?",
 )
 _RETRY = (
     "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, not_before = ?, "
     "attempts = attempts + 1 WHERE id = ?"
 )
-_UNLEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id = ?"
+_UNLEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id IN ({ids})"
+IDS_MAX = 500  # ids per IN list
 _OWNERS = "SELECT DISTINCT lease_owner FROM outbox WHERE lease_owner IS NOT NULL"
 _RELEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"
 _COUNT = "SELECT count(*) FROM outbox WHERE bot = ?"
@@ -102,11 +104,17 @@ def enqueue(
     dialect: Dialect,
     bot: str,
     person: str,
-    payload: str,
-    question_id: str | None = None,
+    messages: Sequence[tuple[str, str | None]],
 ) -> None:
-    """Add a message inside the current transaction; a question also becomes the last prompt."""
-    cursor.execute(dialect.sql(_ENQUEUE), (bot, person, payload, question_id, time.time()))
+    """Add (payload, question_id) messages, in order, inside the current transaction. Only the
+    last may be a question; it then becomes the last prompt."""
+    if not messages:
+        return
+    now = time.time()
+    rows = [(bot, person, payload, question_id, now) for payload, question_id in messages]
+    statement = _ENQUEUE.format(rows=", ".join([_ENQUEUE_ROW] * len(rows)))
+    cursor.execute(dialect.sql(statement), [value for row in rows for value in row])
+    payload, question_id = messages[-1]
     if question_id is not None:
         cursor.execute(dialect.sql(_SET_PROMPT), (person, question_id, payload, person))
 
@@ -195,21 +203,22 @@ class Outbox:
         now = time.time()
         retries = [(now + o.retry_in, o.outgoing.id) for o in outcomes if o.retry_in is not None]
         done = [o for o in outcomes if o.retry_in is None]
-        questions = [
+        questions = [  # in the order of people's keys, as a batch of steps locks them
             (o.message_id, o.outgoing.id)
-            for o in done
+            for o in sorted(done, key=lambda o: o.outgoing.person)
             if o.outgoing.question_id is not None and o.message_id is not None
         ]
-        statements = (
-            (_RETRY, retries),
-            (_DELIVERED[0], [(o.outgoing.id,) for o in done]),
-            (_DELIVERED[1], questions),
-            (_UNLEASE, [(outgoing.id,) for outgoing in release]),
-        )
+        delivered = [o.outgoing.id for o in done]
+        released = [outgoing.id for outgoing in release]
         with transaction(self.engine, self.dialect, pipeline=True) as cursor:
-            for statement, rows in statements:
+            for statement, rows in ((_RETRY, retries), (_DELIVERED[1], questions)):
                 if rows:
                     cursor.executemany(self.dialect.sql(statement), rows)
+            for statement, ids in ((_DELIVERED[0], delivered), (_UNLEASE, released)):
+                for start in range(0, len(ids), IDS_MAX):
+                    chunk = ids[start : start + IDS_MAX]
+                    listed = statement.format(ids=", ".join("?" * len(chunk)))
+                    cursor.execute(self.dialect.sql(listed), chunk)
 
     def delivered(self, outgoing: Outgoing, message_id: int | None) -> None:
         """The message arrived: delete it, and remember the message id of a question."""

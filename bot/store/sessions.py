@@ -1,9 +1,11 @@
-"""Durable sessions: one transaction per update — mark it processed, step, save, enqueue.
+"""Durable sessions: one transaction per update — lock, load, step, save, enqueue, mark.
 
 Every update is one short synchronous transaction on the pooled DBAPI connection (SQLAlchemy
-owns the engine, pool and schema): mark the update processed in the inbox, lock and load the
-person's session, step, save, and write the reply to the outbox. Async callers run it in a
-worker thread, or in place when the database is embedded (``SessionStore.embedded``).
+owns the engine, pool and schema): lock the person, read their session and whether the
+update was processed before, step, save, write the reply to the outbox and mark the update
+processed in the inbox. Async callers (``run_soon``) run it in place when the database is
+embedded (``SessionStore.embedded``); on PostgreSQL, the steps of people who write at the
+same time share one transaction in a worker thread (``group_commit.py``, ``batch_steps.py``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextvars import Context, copy_context
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, select
@@ -23,12 +28,15 @@ from bot.privacy.redaction import opaque
 from bot.store import inbox as inbox_sql
 from bot.store import migrate
 from bot.store import outbox as outbox_sql
-from bot.store.checkins import CheckinBook, PersonCheckins
-from bot.store.database import Dialect, check, dialect_of, open_engine, transaction
+from bot.store.batch_steps import run_steps
+from bot.store.checkins import CheckinBook
+from bot.store.database import check, dialect_of, open_engine, transaction
+from bot.store.group_commit import GroupCommit
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
-from bot.store.outbox import LastPrompt, Outbox
+from bot.store.outbox import Outbox
 from bot.store.schema import sessions
 from bot.store.scrub import scrub
+from bot.store.tx import Tx
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +48,14 @@ _UPSERT = (
     "flow_id = excluded.flow_id, state = excluded.state, data = excluded.data, "
     "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
 )
-_LOAD = "SELECT data FROM sessions WHERE person = ?"
+# What a step reads first: the session, whether its update was processed before, and whether
+# an older update of the person still waits (then this one must wait).
+_READ = (
+    "SELECT (SELECT data FROM sessions WHERE person = ?), "
+    "EXISTS (SELECT 1 FROM inbox WHERE bot = ? AND update_id = ? AND processed_at IS NOT NULL), "
+    "EXISTS (SELECT 1 FROM inbox WHERE bot = ? AND person = ? AND processed_at IS NULL "
+    "AND update_id < ?)"
+)
 # Keys of the form telegram:<chat id> (one colon) become telegram:<bot id>:<chat id>.
 _LEGACY = "person LIKE ? AND person NOT LIKE ?"
 _LEGACY_PATTERNS = ("telegram:%", "telegram:%:%")
@@ -53,7 +68,6 @@ _ADOPT_IDS = (
     "UPDATE inbox SET bot = ? WHERE bot = '' AND NOT EXISTS "
     "(SELECT 1 FROM inbox i WHERE i.bot = ? AND i.update_id = inbox.update_id)",
 )
-_ERASE = "DELETE FROM sessions WHERE person = ? RETURNING person"
 
 
 @dataclass(frozen=True)
@@ -65,56 +79,19 @@ class TxResult(Generic[R]):
     out_of_order: bool = False
 
 
-class Tx:
-    """What a step may do besides changing the session, inside its transaction."""
-
-    def __init__(self, cursor: Any, dialect: Dialect, person: str, bot: str = ""):
-        self._cursor = cursor
-        self._dialect = dialect
-        self.person = person
-        self.bot = bot
-        self.erased = False
-        self.checkins = PersonCheckins(cursor, dialect, person)
-
-    def last_prompt(self) -> LastPrompt | None:
-        """The question last sent to the person (with its message id once delivered)."""
-        return outbox_sql.last_prompt(self._cursor, self._dialect, self.person)
-
-    def send(self, payload: str, question_id: str | None = None) -> None:
-        """Deliver ``payload`` after commit; ``question_id`` marks a question being asked."""
-        outbox_sql.enqueue(self._cursor, self._dialect, self.bot, self.person, payload, question_id)
-
-    def resend_prompt(self) -> bool:
-        """Send the last question again unless it is still waiting; False if there is none."""
-        last = self.last_prompt()
-        if last is None:
-            return False
-        if not last.pending:
-            self.send(last.payload, last.question_id)
-        return True
-
-    def execute(self, statement: str, *rows: tuple[Any, ...]) -> None:
-        """One more statement in this transaction, once per row of parameters (``?``
-        placeholders; datetimes stamped as the tables store them)."""
-        stamp = self._dialect.stamp
-        stamped = [tuple(stamp(p) if isinstance(p, datetime) else p for p in r) for r in rows]
-        if len(stamped) == 1:
-            self._cursor.execute(self._dialect.sql(statement), stamped[0])
-        elif stamped:
-            self._cursor.executemany(self._dialect.sql(statement), stamped)
-
-    def erase(self) -> bool:
-        """Delete the session, check-ins, undelivered messages and last question; True if a
-        session was."""
-        self._cursor.execute(self._dialect.sql(_ERASE), (self.person,))
-        existed = self._cursor.fetchone() is not None
-        outbox_sql.forget(self._cursor, self._dialect, self.person)
-        self.checkins.cancel_all()
-        self.erased = True
-        return existed
-
-
 Stepper = Callable[[Session | None, Tx], tuple[Session | None, R]]
+
+
+@dataclass(frozen=True)
+class Work(Generic[R]):
+    """One person's transaction: ``stepper`` on their session, marking ``update_id``
+    processed. Work done by another task (a group commit) runs in ``context``, the context
+    variables of whoever asked for it."""
+
+    person: str
+    stepper: Stepper[R]
+    update_id: int | None = None
+    context: Context | None = None
 
 
 class SessionStore:
@@ -136,6 +113,8 @@ class SessionStore:
         self.outbox = Outbox(self.engine, self.dialect, bot)
         self.checkins = CheckinBook(self.engine, self.dialect)
         self.scrub_due = False  # something was erased and may linger (WAL, dead tuples)
+        self._steps = GroupCommit(partial(run_steps, self), key=attrgetter("person"))
+        self._adds = GroupCommit(self._add_each, key=itemgetter(0))
         if bot:
             self.adopt_legacy()
 
@@ -181,36 +160,82 @@ class SessionStore:
         before their first session row does; SQLite: the whole database), so steps of one
         person never interleave, not even a brand-new person's first two.
         """
-        sql = self.dialect.sql
+        return self.run(Work(person, stepper, update_id))
+
+    def run(self, work: Work[R]) -> TxResult[R]:
+        """``transact`` for a prepared piece of work (blocking)."""
         try:
             with transaction(self.engine, self.dialect, pipeline=True) as cursor:
                 if self.dialect.lock_person:
-                    cursor.execute(sql(self.dialect.lock_person), (person,))
-                marked = None
-                if update_id is not None:
-                    marked = inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
-                load = cursor.connection.cursor()
-                load.execute(sql(_LOAD), (person,))
-                if marked is not None:
-                    marked()
-                row = load.fetchone()
-                current = _parse(row[0], person) if row else None
-                tx = Tx(cursor, self.dialect, person, self.bot)
-                new, result = stepper(current, tx)
-                if not tx.erased and new is not None and new is not current:
-                    values = (new.flow_id, new.state, new.model_dump_json())
-                    stamp = self.dialect.stamp(new.updated_at)
-                    cursor.execute(sql(_UPSERT), (person, *values, stamp))
-        except Duplicate:
-            inbox_sql.noted(update_id)  # type: ignore[arg-type]
-            return TxResult(None, duplicate=True)
-        except OutOfOrder:
-            return TxResult(None, out_of_order=True)
+                    cursor.execute(self.dialect.sql(self.dialect.lock_person), (work.person,))
+                tx, result = self.step_in(cursor, work, self.read(cursor, work))
+        except (Duplicate, OutOfOrder) as skipped:
+            return self.skipped(work, skipped)
+        return self.committed(work, tx, result)
+
+    async def run_soon(self, work: Work[R]) -> TxResult[R]:
+        """``run`` for async callers: in place on an embedded database; on a database server
+        in a worker thread, in one transaction with the work of other people that arrives
+        meanwhile (group commit: one commit and one thread hand-off for many steps)."""
+        if self.embedded:
+            return self.run(work)
+        return await self._steps.submit(replace(work, context=copy_context()))
+
+    def read(self, cursor: Any, work: Work[Any]) -> Any:
+        """Ask for what a step reads first (its row arrives with the next fetch: in a
+        pipelined batch, all people's in one round trip). The caller locked the person."""
+        reading = cursor.connection.cursor()
+        bot, update_id = self.bot, work.update_id
+        params = (work.person, bot, update_id, bot, work.person, update_id)
+        reading.execute(self.dialect.sql(_READ), params)
+        return reading
+
+    def step_in(self, cursor: Any, work: Work[R], reading: Any) -> tuple[Tx, R]:
+        """Step, save and mark the update inside an open transaction, given what ``read``
+        asked for; raises Duplicate or OutOfOrder before writing anything."""
+        ((data, done, older),) = reading.fetchall()
+        if done:
+            raise Duplicate(work.update_id)
+        if older:
+            raise OutOfOrder(work.update_id)
+        current = _parse(data, work.person)
+        tx = Tx(cursor, self.dialect, work.person, self.bot)
+        new, result = work.stepper(current, tx)
+        tx.flush()
+        if work.update_id is not None:
+            inbox_sql.mark_processed(cursor, self.dialect, self.bot, work.update_id)
+        if not tx.erased and new is not None and new is not current:
+            values = (new.flow_id, new.state, new.model_dump_json())
+            stamp = self.dialect.stamp(new.updated_at)
+            cursor.execute(self.dialect.sql(_UPSERT), (work.person, *values, stamp))
+        return tx, result
+
+    def committed(self, work: Work[R], tx: Tx, result: R) -> TxResult[R]:
+        """What follows the commit of a step: scrub after an erasure, tell the inbox worker."""
         if tx.erased:
             self._after_erasure()
-        if update_id is not None:
-            inbox_sql.noted(update_id)
+        if work.update_id is not None:
+            inbox_sql.noted(work.update_id)
         return TxResult(result)
+
+    def skipped(self, work: Work[R], reason: Duplicate | OutOfOrder) -> TxResult[R]:
+        """The result of work whose update was processed before or waits behind an older
+        one of the same person (nothing was written)."""
+        if isinstance(reason, OutOfOrder):
+            return TxResult(None, out_of_order=True)
+        inbox_sql.noted(work.update_id)  # type: ignore[arg-type]
+        return TxResult(None, duplicate=True)
+
+    async def add_update(self, update_id: int, person: str | None, payload: str) -> bool:
+        """Store a received update in the inbox; False if it was stored before. On a
+        database server, updates that arrive meanwhile share the transaction."""
+        if self.embedded:
+            return not self.inbox.add([(update_id, person, payload)])
+        return await self._adds.submit((update_id, person, payload))
+
+    def _add_each(self, rows: list[tuple[int, str | None, str]]) -> list[bool]:
+        repeats = set(self.inbox.add(rows))  # a batch holds each update id once
+        return [row[0] not in repeats for row in rows]
 
     def _after_erasure(self) -> None:
         """SQLite: truncate the WAL now (milliseconds). PostgreSQL: VACUUM FULL on the next
@@ -246,6 +271,8 @@ class SessionStore:
         """Record an update that changes no session; False when it was seen before."""
         try:
             with transaction(self.engine, self.dialect, pipeline=True) as cursor:
+                if person is not None and self.dialect.lock_person:  # as a step would
+                    cursor.execute(self.dialect.sql(self.dialect.lock_person), (person,))
                 inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)()
         except (Duplicate, OutOfOrder):
             return False

@@ -4,6 +4,7 @@ before 200, duplicates, a slow step, health and metrics."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import socket
 import time
@@ -125,14 +126,19 @@ async def test_only_requests_with_the_secret_are_stored(served):
 async def test_a_step_slower_than_telegrams_timeout_is_done_once(served, monkeypatch):
     app, api, _store, http = served
     conversations = app.bot_data["conversations"]
-    handle, calls = conversations.handle, []
+    handling, calls = conversations.handling, []
 
-    def slow_handle(*args, **kwargs):
-        calls.append(kwargs.get("update_id"))
-        time.sleep(1.2)  # longer than "Telegram" below waits for an answer
-        return handle(*args, **kwargs)
+    def slow_handling(*args, **kwargs):
+        work = handling(*args, **kwargs)
 
-    monkeypatch.setattr(conversations, "handle", slow_handle)
+        def slow_step(session, tx):
+            calls.append(work.update_id)
+            time.sleep(1.2)  # longer than "Telegram" below waits for an answer
+            return work.stepper(session, tx)
+
+        return dataclasses.replace(work, stepper=slow_step)
+
+    monkeypatch.setattr(conversations, "handling", slow_handling)
     body = json.dumps(start_update(7)).encode()
     answers = []
     for _ in range(4):  # Telegram delivers again until it gets a 200 in time

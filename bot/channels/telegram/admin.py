@@ -127,7 +127,8 @@ class AdminCommands:
                 body = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "\n…"
                 tx.send(sending.message(chat_id, body, html=False))
 
-        await asyncio.to_thread(self.conversations.respond, person, deliver, update_id=update_id)
+        work = self.conversations.responding(person, deliver, update_id=update_id)
+        await self.conversations.store.run_soon(work)
 
 
 def add_admin_handlers(app: Application, handlers: TelegramHandlers, settings: Settings) -> None:

@@ -92,16 +92,16 @@ class Receiver:
         if update_id is None:
             metrics.WEBHOOK_REJECTED.labels("not_an_update").inc()
             return HTTPStatus.BAD_REQUEST
-        row = (update_id, person_of_json(self.store.bot, update), text)
+        person = person_of_json(self.store.bot, update)
         try:
-            repeats = await self._blocking(self.store.inbox.add, [row])
+            new = await self.store.add_update(update_id, person, text)
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
             log.warning("webhook: cannot store update %s, the database is unavailable", update_id)
             metrics.ERRORS.labels("database").inc()
             return HTTPStatus.SERVICE_UNAVAILABLE  # Telegram delivers it again later
-        if repeats:
+        if not new:
             metrics.DUPLICATES.labels("webhook").inc()
             log.info("ignored duplicate update %s", update_id)
         else:

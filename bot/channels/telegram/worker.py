@@ -44,6 +44,7 @@ class InboxWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: dict[str, asyncio.Task[None]] = {}
         self._told: set[int] = set()  # updates whose person was told to try again
+        self._done_meanwhile: set[str] = set()  # people done during the current due query
 
     async def _blocking(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.store.embedded:
@@ -69,9 +70,12 @@ class InboxWorker:
         IDLE_POLL_S in any case."""
         while True:
             self.wake.clear()
+            # A person done while the query ran may show updates processed meanwhile: they
+            # wait for the next round (which their finishing asked for).
+            self._done_meanwhile = done_meanwhile = set()
             for person, updates in (await self._due()).items():
                 key = person or ""
-                if key not in self._busy:
+                if key not in self._busy and key not in done_meanwhile:
                     task = asyncio.create_task(self._drain(person, updates))
                     self._busy[key] = task
                     task.add_done_callback(lambda t, k=key: self._finished(k, t))
@@ -80,6 +84,7 @@ class InboxWorker:
 
     def _finished(self, key: str, task: asyncio.Task[None]) -> None:
         self._busy.pop(key, None)
+        self._done_meanwhile.add(key)
         self.wake.set()  # the person's next updates may be waiting
         if not task.cancelled() and task.exception() is not None:
             log.error("inbox: processing failed", exc_info=task.exception())

@@ -1,0 +1,178 @@
+"""Several people's steps in one PostgreSQL transaction: each behaves as if it ran alone."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from contextvars import copy_context
+
+import pytest
+
+from bot.engine import Answer, Start, step
+from bot.store import SessionStore, TxResult, Work
+from bot.store.batch_steps import run_steps
+from bot.store.inbox import MARKED
+from tests.conftest import NOW
+
+
+def stepping(flow, event, *, send: str | None = None, question: str | None = None):
+    """A stepper that steps the flow and queues ``send`` (a question if ``question``)."""
+
+    def stepper(session, tx):
+        new, reply = step(flow, session, event, NOW)
+        if send is not None:
+            tx.send(send, question)
+        return new, reply
+
+    return stepper
+
+
+def outbox(store: SessionStore, person: str) -> list[str]:
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT payload FROM outbox WHERE person = %(p)s ORDER BY id", {"p": person}
+        )
+        return [row[0] for row in rows]
+
+
+@pytest.fixture
+def store(pg_url):
+    store = SessionStore(pg_url, bot="1")
+    yield store
+    store.close()
+
+
+def test_a_batch_saves_every_persons_step_and_queues_their_messages(store, flow):
+    people = [f"telegram:1:{n}" for n in range(5)]
+    works = [
+        Work(p, stepping(flow, Start(), send=f"hello {p}", question="consent"), update_id=i)
+        for i, p in enumerate(people, start=1)
+    ]
+    results = run_steps(store, works)
+    assert all(isinstance(r, TxResult) and not r.duplicate for r in results)
+    for person in people:
+        assert store.load(person).state == "consent"
+        assert outbox(store, person) == [f"hello {person}"]
+    assert store.inbox.add([(3, people[2], "{}")]) == [3]  # marked processed
+
+
+def test_a_duplicate_or_out_of_order_update_writes_nothing_and_the_others_commit(store, flow):
+    ann, bob, cid = "telegram:1:1", "telegram:1:2", "telegram:1:3"
+    run_steps(store, [Work(ann, stepping(flow, Start()), update_id=10)])
+    store.inbox.add([(20, bob, "{}")])  # bob's older update still waits
+    works = [
+        Work(ann, stepping(flow, Answer(text="yes"), send="again"), update_id=10),
+        Work(bob, stepping(flow, Start(), send="too early"), update_id=21),
+        Work(cid, stepping(flow, Start(), send="welcome"), update_id=30),
+    ]
+    again, early, fresh = run_steps(store, works)
+    assert again.duplicate and early.out_of_order and not fresh.duplicate
+    assert store.load(ann).state == "consent" and outbox(store, ann) == []
+    assert store.load(bob) is None and outbox(store, bob) == []
+    assert store.load(cid).state == "consent" and outbox(store, cid) == ["welcome"]
+    assert store.inbox.add([(21, bob, "{}")]) == []  # 21 was not marked: it can come again
+
+
+def test_a_failing_step_leaves_no_trace_and_the_others_commit(store, flow):
+    ann, bob = "telegram:1:1", "telegram:1:2"
+
+    def sends_then_fails(session, tx):
+        tx.send("question", "consent")  # a question is written at once
+        raise RuntimeError("a bug after sending")
+
+    failed, done = run_steps(
+        store,
+        [
+            Work(ann, sends_then_fails, update_id=1),
+            Work(bob, stepping(flow, Start(), send="hi"), update_id=2),
+        ],
+    )
+    assert isinstance(failed, RuntimeError) and isinstance(done, TxResult)
+    assert store.load(ann) is None and outbox(store, ann) == []
+    assert store.inbox.add([(1, ann, "{}")]) == []  # not marked: retried later
+    assert store.load(bob).state == "consent" and outbox(store, bob) == ["hi"]
+
+
+def test_a_database_error_in_one_step_fails_only_that_step(store, flow):
+    ann, bob = "telegram:1:1", "telegram:1:2"
+
+    def bad_sql(session, tx):
+        tx.execute("INSERT INTO no_such_table VALUES (?)", (1,))
+        return step(flow, session, Start(), NOW)
+
+    failed, _done = run_steps(
+        store,
+        [Work(ann, bad_sql, update_id=1), Work(bob, stepping(flow, Start()), update_id=2)],
+    )
+    assert "no_such_table" in str(failed)
+    assert store.load(ann) is None and store.load(bob).state == "consent"
+
+
+def test_each_step_runs_in_its_callers_context(store, flow):
+    marked_by: dict[str, set[int]] = {}
+    works = []
+    for n, person in enumerate(["telegram:1:1", "telegram:1:2"], start=1):
+        box: set[int] = set()
+        marked_by[person] = box
+        context = copy_context()
+        context.run(MARKED.set, box)
+        works.append(Work(person, stepping(flow, Start()), update_id=n, context=context))
+    run_steps(store, works)
+    assert marked_by == {"telegram:1:1": {1}, "telegram:1:2": {2}}
+
+
+def test_two_processes_batching_the_same_people_apply_each_update_once_in_order(pg_url, flow):
+    stores = [SessionStore(pg_url, bot="1") for _ in range(2)]
+    people = [f"telegram:1:{n}" for n in range(6)]
+    applied: dict[str, list[int]] = {p: [] for p in people}
+    lock = threading.Lock()
+
+    def logging_step(person, update_id):
+        def stepper(session, tx):
+            with lock:
+                applied[person].append(update_id)
+            return step(flow, session, Start(), NOW)
+
+        return stepper
+
+    # Every person's updates 1..8, offered to both processes, in batches of all six people
+    # in opposite orders: each update must be applied once, in order, with no deadlock.
+    def process(store, reverse):
+        for round_ in range(1, 9):
+            order = people[::-1] if reverse else people
+            ids = [100 * people.index(p) + round_ for p in order]
+            works = [
+                Work(p, logging_step(p, i), update_id=i) for p, i in zip(order, ids, strict=False)
+            ]
+            for result in run_steps(store, works):
+                assert not isinstance(result, BaseException), result
+
+    threads = [threading.Thread(target=process, args=(s, i == 1)) for i, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for n, person in enumerate(people):
+        assert applied[person] == [100 * n + r for r in range(1, 9)]
+    for s in stores:
+        s.close()
+
+
+async def test_people_writing_at_once_share_transactions_and_each_gets_their_own_reply(store, flow):
+    people = [f"telegram:1:{n}" for n in range(20)]
+    batches: list[int] = []
+    run_batch = store._steps._run_batch
+    store._steps._run_batch = lambda works: (batches.append(len(works)), run_batch(works))[1]
+
+    async def person(n: int, who: str) -> list[str]:
+        states = []
+        for i, event in enumerate([Start(), Answer(text="yes"), Answer(text="no")]):
+            work = Work(who, stepping(flow, event), update_id=1000 * i + n)
+            result = await store.run_soon(work)
+            states.append(result.result.prompt.question_id)
+        return states
+
+    answers = await asyncio.gather(*(person(n, who) for n, who in enumerate(people)))
+    assert answers == [["consent", "emergency_signs", "face_weakness"]] * len(people)
+    assert sum(batches) == 3 * len(people)
+    assert max(batches) > 1  # shared

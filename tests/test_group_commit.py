@@ -1,0 +1,137 @@
+"""Group commit: concurrent calls share a batch, one per person, in the order they came."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from bot.store.group_commit import GroupCommit
+
+
+class Recorder:
+    """A batch function that records its batches; item ``"bad"`` fails alone, ``"boom"``
+    fails the whole batch."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[tuple[str, int]]] = []
+        self.release = threading.Event()
+        self.release.set()
+
+    def __call__(self, items: list[tuple[str, int]]) -> list[object]:
+        self.release.wait(5)
+        self.batches.append(list(items))
+        if any(name == "boom" for name, _ in items):
+            raise RuntimeError("the batch failed")
+        return [ValueError(name) if name == "bad" else f"{name}{n}" for name, n in items]
+
+
+def group(recorder: Recorder, limit: int = 64) -> GroupCommit[tuple[str, int], str]:
+    return GroupCommit(recorder, key=lambda item: item[0], limit=limit)
+
+
+async def test_a_lone_call_goes_at_once_and_gets_its_result():
+    recorder = Recorder()
+    assert await group(recorder).submit(("ann", 1)) == "ann1"
+    assert recorder.batches == [[("ann", 1)]]
+
+
+async def test_calls_arriving_during_a_batch_go_together_in_the_next():
+    recorder = Recorder()
+    commits = group(recorder)
+    recorder.release.clear()  # the first batch is held up in its thread
+    first = asyncio.create_task(commits.submit(("ann", 1)))
+    await asyncio.sleep(0.05)
+    rest = [asyncio.create_task(commits.submit((name, 1))) for name in ("bob", "cid", "dee")]
+    await asyncio.sleep(0.05)
+    recorder.release.set()
+    assert await first == "ann1"
+    assert await asyncio.gather(*rest) == ["bob1", "cid1", "dee1"]
+    assert recorder.batches == [[("ann", 1)], [("bob", 1), ("cid", 1), ("dee", 1)]]
+
+
+async def test_one_persons_calls_go_in_separate_batches_in_their_order():
+    recorder = Recorder()
+    commits = group(recorder)
+    recorder.release.clear()
+    blocker = asyncio.create_task(commits.submit(("zed", 0)))
+    await asyncio.sleep(0.05)
+    calls = [("ann", 1), ("ann", 2), ("bob", 1), ("ann", 3), ("bob", 2)]
+    tasks = [asyncio.create_task(commits.submit(call)) for call in calls]
+    await asyncio.sleep(0.05)
+    recorder.release.set()
+    await blocker
+    assert await asyncio.gather(*tasks) == ["ann1", "ann2", "bob1", "ann3", "bob2"]
+    assert recorder.batches[1:] == [
+        [("ann", 1), ("bob", 1)],
+        [("ann", 2), ("bob", 2)],
+        [("ann", 3)],
+    ]
+
+
+async def test_a_batch_holds_at_most_the_limit():
+    recorder = Recorder()
+    commits = group(recorder, limit=2)
+    recorder.release.clear()
+    tasks = [asyncio.create_task(commits.submit((f"p{i}", 1))) for i in range(5)]
+    await asyncio.sleep(0.05)
+    recorder.release.set()
+    await asyncio.gather(*tasks)
+    assert [len(batch) for batch in recorder.batches] == [2, 2, 1]
+
+
+async def test_a_failing_item_fails_only_its_caller():
+    recorder = Recorder()
+    commits = group(recorder)
+    recorder.release.clear()
+    blocker = asyncio.create_task(commits.submit(("zed", 0)))
+    await asyncio.sleep(0.05)
+    good = asyncio.create_task(commits.submit(("ann", 1)))
+    bad = asyncio.create_task(commits.submit(("bad", 1)))
+    await asyncio.sleep(0.05)
+    recorder.release.set()
+    await blocker
+    assert await good == "ann1"
+    with pytest.raises(ValueError, match="bad"):
+        await bad
+
+
+async def test_a_failing_batch_fails_every_caller_and_the_next_batch_still_runs():
+    recorder = Recorder()
+    commits = group(recorder)
+    recorder.release.clear()
+    blocker = asyncio.create_task(commits.submit(("zed", 0)))
+    await asyncio.sleep(0.05)
+    doomed = [asyncio.create_task(commits.submit((name, 1))) for name in ("ann", "boom")]
+    await asyncio.sleep(0.05)
+    recorder.release.set()
+    await blocker
+    for task in doomed:
+        with pytest.raises(RuntimeError, match="the batch failed"):
+            await task
+    assert await commits.submit(("ann", 2)) == "ann2"
+
+
+async def test_a_caller_that_gave_up_before_its_batch_is_not_written():
+    recorder = Recorder()
+    commits = group(recorder)
+    recorder.release.clear()
+    blocker = asyncio.create_task(commits.submit(("zed", 0)))
+    await asyncio.sleep(0.05)
+    gone = asyncio.create_task(commits.submit(("ann", 1)))
+    kept = asyncio.create_task(commits.submit(("bob", 1)))
+    await asyncio.sleep(0.05)
+    gone.cancel()
+    recorder.release.set()
+    await blocker
+    assert await kept == "bob1"
+    assert [("ann", 1)] not in recorder.batches
+    assert all(("ann", 1) not in batch for batch in recorder.batches)
+
+
+def test_a_new_event_loop_starts_afresh():
+    recorder = Recorder()
+    commits = group(recorder)
+    assert asyncio.run(commits.submit(("ann", 1))) == "ann1"
+    assert asyncio.run(commits.submit(("ann", 2))) == "ann2"
