@@ -37,31 +37,32 @@ async def test_a_lone_call_goes_at_once_and_gets_its_result():
     assert recorder.batches == [[("ann", 1)]]
 
 
+async def behind_a_batch(commits, recorder, calls, *, gone=()) -> list[asyncio.Task]:
+    """Submit ``calls`` while a first batch is held up in its thread (the callers of
+    ``gone`` give up meanwhile), then let it go; their tasks."""
+    recorder.release.clear()
+    first = asyncio.create_task(commits.submit(("zed", 0)))
+    await asyncio.sleep(0.05)
+    tasks = [asyncio.create_task(commits.submit(call)) for call in calls]
+    await asyncio.sleep(0.05)
+    for i in gone:
+        tasks[i].cancel()
+    recorder.release.set()
+    assert await first == "zed0"
+    return tasks
+
+
 async def test_calls_arriving_during_a_batch_go_together_in_the_next():
     recorder = Recorder()
-    commits = group(recorder)
-    recorder.release.clear()  # the first batch is held up in its thread
-    first = asyncio.create_task(commits.submit(("ann", 1)))
-    await asyncio.sleep(0.05)
-    rest = [asyncio.create_task(commits.submit((name, 1))) for name in ("bob", "cid", "dee")]
-    await asyncio.sleep(0.05)
-    recorder.release.set()
-    assert await first == "ann1"
-    assert await asyncio.gather(*rest) == ["bob1", "cid1", "dee1"]
-    assert recorder.batches == [[("ann", 1)], [("bob", 1), ("cid", 1), ("dee", 1)]]
+    tasks = await behind_a_batch(group(recorder), recorder, [("bob", 1), ("cid", 1), ("dee", 1)])
+    assert await asyncio.gather(*tasks) == ["bob1", "cid1", "dee1"]
+    assert recorder.batches == [[("zed", 0)], [("bob", 1), ("cid", 1), ("dee", 1)]]
 
 
 async def test_one_persons_calls_go_in_separate_batches_in_their_order():
     recorder = Recorder()
-    commits = group(recorder)
-    recorder.release.clear()
-    blocker = asyncio.create_task(commits.submit(("zed", 0)))
-    await asyncio.sleep(0.05)
     calls = [("ann", 1), ("ann", 2), ("bob", 1), ("ann", 3), ("bob", 2)]
-    tasks = [asyncio.create_task(commits.submit(call)) for call in calls]
-    await asyncio.sleep(0.05)
-    recorder.release.set()
-    await blocker
+    tasks = await behind_a_batch(group(recorder), recorder, calls)
     assert await asyncio.gather(*tasks) == ["ann1", "ann2", "bob1", "ann3", "bob2"]
     assert recorder.batches[1:] == [
         [("ann", 1), ("bob", 1)],
@@ -72,26 +73,15 @@ async def test_one_persons_calls_go_in_separate_batches_in_their_order():
 
 async def test_a_batch_holds_at_most_the_limit():
     recorder = Recorder()
-    commits = group(recorder, limit=2)
-    recorder.release.clear()
-    tasks = [asyncio.create_task(commits.submit((f"p{i}", 1))) for i in range(5)]
-    await asyncio.sleep(0.05)
-    recorder.release.set()
+    calls = [(f"p{i}", 1) for i in range(5)]
+    tasks = await behind_a_batch(group(recorder, limit=2), recorder, calls)
     await asyncio.gather(*tasks)
-    assert [len(batch) for batch in recorder.batches] == [2, 2, 1]
+    assert [len(batch) for batch in recorder.batches] == [1, 2, 2, 1]
 
 
 async def test_a_failing_item_fails_only_its_caller():
     recorder = Recorder()
-    commits = group(recorder)
-    recorder.release.clear()
-    blocker = asyncio.create_task(commits.submit(("zed", 0)))
-    await asyncio.sleep(0.05)
-    good = asyncio.create_task(commits.submit(("ann", 1)))
-    bad = asyncio.create_task(commits.submit(("bad", 1)))
-    await asyncio.sleep(0.05)
-    recorder.release.set()
-    await blocker
+    good, bad = await behind_a_batch(group(recorder), recorder, [("ann", 1), ("bad", 1)])
     assert await good == "ann1"
     with pytest.raises(ValueError, match="bad"):
         await bad
@@ -100,14 +90,7 @@ async def test_a_failing_item_fails_only_its_caller():
 async def test_a_failing_batch_fails_every_caller_and_the_next_batch_still_runs():
     recorder = Recorder()
     commits = group(recorder)
-    recorder.release.clear()
-    blocker = asyncio.create_task(commits.submit(("zed", 0)))
-    await asyncio.sleep(0.05)
-    doomed = [asyncio.create_task(commits.submit((name, 1))) for name in ("ann", "boom")]
-    await asyncio.sleep(0.05)
-    recorder.release.set()
-    await blocker
-    for task in doomed:
+    for task in await behind_a_batch(commits, recorder, [("ann", 1), ("boom", 1)]):
         with pytest.raises(RuntimeError, match="the batch failed"):
             await task
     assert await commits.submit(("ann", 2)) == "ann2"
@@ -115,19 +98,11 @@ async def test_a_failing_batch_fails_every_caller_and_the_next_batch_still_runs(
 
 async def test_a_caller_that_gave_up_before_its_batch_is_not_written():
     recorder = Recorder()
-    commits = group(recorder)
-    recorder.release.clear()
-    blocker = asyncio.create_task(commits.submit(("zed", 0)))
-    await asyncio.sleep(0.05)
-    gone = asyncio.create_task(commits.submit(("ann", 1)))
-    kept = asyncio.create_task(commits.submit(("bob", 1)))
-    await asyncio.sleep(0.05)
-    gone.cancel()
-    recorder.release.set()
-    await blocker
+    _gone, kept = await behind_a_batch(
+        group(recorder), recorder, [("ann", 1), ("bob", 1)], gone=[0]
+    )
     assert await kept == "bob1"
-    assert [("ann", 1)] not in recorder.batches
-    assert all(("ann", 1) not in batch for batch in recorder.batches)
+    assert recorder.batches == [[("zed", 0)], [("bob", 1)]]
 
 
 def test_a_new_event_loop_starts_afresh():
