@@ -7,28 +7,42 @@ import threading
 
 import pytest
 
-from bot.store.group_commit import GroupCommit
+from bot.store.group_commit import ALONE, GroupCommit
 
 
 class Recorder:
     """A batch function that records its batches; item ``"bad"`` fails alone, ``"boom"``
-    fails the whole batch."""
+    fails the whole batch, ``"busy"`` is sent to run by itself (``alone``), which waits for
+    ``free``."""
 
     def __init__(self) -> None:
         self.batches: list[list[tuple[str, int]]] = []
+        self.alone: list[tuple[str, int]] = []
         self.release = threading.Event()
         self.release.set()
+        self.free = threading.Event()
+        self.free.set()
 
     def __call__(self, items: list[tuple[str, int]]) -> list[object]:
         self.release.wait(5)
         self.batches.append(list(items))
         if any(name == "boom" for name, _ in items):
             raise RuntimeError("the batch failed")
-        return [ValueError(name) if name == "bad" else f"{name}{n}" for name, n in items]
+        return [self._result(name, n) for name, n in items]
+
+    def _result(self, name: str, n: int) -> object:
+        if name == "busy":
+            return ALONE
+        return ValueError(name) if name == "bad" else f"{name}{n}"
+
+    def by_itself(self, item: tuple[str, int]) -> str:
+        self.free.wait(5)
+        self.alone.append(item)
+        return f"{item[0]}{item[1]} alone"
 
 
 def group(recorder: Recorder, limit: int = 64) -> GroupCommit[tuple[str, int], str]:
-    return GroupCommit(recorder, key=lambda item: item[0], limit=limit)
+    return GroupCommit(recorder, key=lambda item: item[0], alone=recorder.by_itself, limit=limit)
 
 
 async def test_a_lone_call_goes_at_once_and_gets_its_result():
@@ -103,6 +117,22 @@ async def test_a_caller_that_gave_up_before_its_batch_is_not_written():
     )
     assert await kept == "bob1"
     assert recorder.batches == [[("zed", 0)], [("bob", 1)]]
+
+
+async def test_a_busy_item_runs_by_itself_without_holding_up_the_next_batches():
+    recorder = Recorder()
+    commits = group(recorder)
+    recorder.free.clear()  # the busy person's own transaction waits for their lock
+    busy = asyncio.create_task(commits.submit(("busy", 1)))
+    await asyncio.sleep(0.05)
+    after = asyncio.create_task(commits.submit(("busy", 2)))  # waits behind its first
+    assert await commits.submit(("ann", 1)) == "ann1"  # others go on meanwhile
+    assert not busy.done() and not after.done()
+    recorder.free.set()
+    assert await busy == "busy1 alone"
+    assert await after == "busy2 alone"  # it was busy again, and ran after the first
+    assert recorder.alone == [("busy", 1), ("busy", 2)]
+    assert recorder.batches == [[("busy", 1)], [("ann", 1)], [("busy", 2)]]
 
 
 def test_a_new_event_loop_starts_afresh():

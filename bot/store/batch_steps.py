@@ -1,10 +1,9 @@
 """Several people's steps in one PostgreSQL transaction (what a group commit writes).
 
-Every person of the batch is locked first, in one statement and in a fixed order (by the
-lock's key), so two processes' batches never wait for each other in a circle. What each step
-reads comes back in one round trip. Steps then run in the order of their people's keys, the
-same order in which the outbox confirms delivered questions, so a batch and a confirmation
-never lock two people's ``prompts`` rows in opposite orders.
+Each person's lock is taken only if it is free, all in one statement: a batch never waits
+for another transaction, so it never waits in a circle, and one busy person does not hold up
+the others. A busy person's step goes back to run alone (``ALONE``), waiting for the lock in
+its own thread. What each step reads comes back in one round trip.
 
 A step whose update turns out to be a duplicate or out of order writes nothing. A step that
 fails may have written part of its work: the transaction is rolled back and the batch runs
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from bot.store.database import is_unavailable, transaction
+from bot.store.group_commit import ALONE
 from bot.store.inbox import Duplicate, OutOfOrder
 
 if TYPE_CHECKING:
@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_LOCK_PEOPLE = (
-    "SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtextextended(person, 0) AS key "
-    "FROM unnest(%s::text[]) AS person ORDER BY key) AS people"
+# Takes each person's lock only if it is free: a batch never waits for another transaction
+# (nor in a circle); a person whose lock is taken runs alone, waiting by themselves.
+_TRY_LOCK_PEOPLE = (
+    "SELECT person, pg_try_advisory_xact_lock(hashtextextended(person, 0)) "
+    "FROM unnest(%s::text[]) AS person"
 )
 
 # (Tx, result) of a step that ran; Duplicate or OutOfOrder; an exception; or
@@ -48,11 +50,12 @@ class _StepFailed(Exception):
         self.error = error
 
 
-def run_steps(store: SessionStore, works: list[Work[Any]]) -> list[TxResult[Any] | BaseException]:
-    """Run ``works`` (one per person) in one transaction; a result or exception for each."""
+def run_steps(store: SessionStore, works: list[Work[Any]]) -> list[Any]:
+    """Run ``works`` (one per person) in one transaction: a result or exception for each, or
+    ALONE for a person busy in another transaction."""
     outcomes: dict[int, Outcome] = {}
     todo = list(range(len(works)))
-    while len(todo) > 1:
+    while todo:
         try:
             outcomes.update(_together(store, works, todo))
             todo = []
@@ -63,10 +66,8 @@ def run_steps(store: SessionStore, works: list[Work[Any]]) -> list[TxResult[Any]
             if is_unavailable(exc):
                 return [exc] * len(works)
             log.warning("a batch of %s steps failed (%s); one at a time", len(todo), _name(exc))
-            outcomes.update({i: _alone(store, works[i]) for i in todo})
+            outcomes.update({i: run_alone(store, works[i]) for i in todo})
             todo = []
-    for i in todo:  # a last one goes alone
-        outcomes[i] = _alone(store, works[i])
     return [_result(store, works[i], outcomes[i]) for i in range(len(works))]
 
 
@@ -75,9 +76,14 @@ def _together(store: SessionStore, works: list[Work[Any]], todo: list[int]) -> d
     order = sorted(todo, key=lambda i: works[i].person)
     outcomes: dict[int, Outcome] = {}
     with transaction(store.engine, store.dialect, pipeline=True) as cursor:
-        cursor.execute(_LOCK_PEOPLE, ([works[i].person for i in order],))
+        locking = cursor.connection.cursor()
+        locking.execute(_TRY_LOCK_PEOPLE, ([works[i].person for i in order],))
         readings = {i: store.read(cursor, works[i]) for i in order}  # one round trip
+        locked = {person for person, got in locking.fetchall() if got}
         for i in order:
+            if works[i].person not in locked:
+                outcomes[i] = ALONE
+                continue
             try:
                 outcomes[i] = _in_context(works[i], store.step_in, cursor, works[i], readings[i])
             except (Duplicate, OutOfOrder) as skipped:  # found before anything was written
@@ -96,10 +102,11 @@ def _result(store: SessionStore, work: Work[Any], outcome: Outcome) -> Any:
         return _in_context(work, store.committed, work, tx, result)
     if isinstance(outcome, Duplicate | OutOfOrder):
         return _in_context(work, store.skipped, work, outcome)
-    return outcome  # a failure, or the result of running alone
+    return outcome  # a failure, the result of running alone, or ALONE
 
 
-def _alone(store: SessionStore, work: Work[Any]) -> TxResult[Any] | BaseException:
+def run_alone(store: SessionStore, work: Work[Any]) -> TxResult[Any] | BaseException:
+    """``work`` in a transaction of its own, in its caller's context; its exception returned."""
     try:
         return _in_context(work, store.run, work)
     except Exception as exc:

@@ -38,6 +38,9 @@ class Dialect:
     name: str
     begin: str | None  # statement that opens a write transaction, if one is needed
     lock_person: str | None  # statement that locks one person (a key) until commit, if needed
+    # Statement that locks a list of people (waiting, one at a time in a fixed order, so that
+    # two transactions never wait for each other in a circle), if needed.
+    lock_people: str | None = None
 
     def sql(self, statement: str) -> str:
         """``statement`` with ``?`` placeholders in this driver's style."""
@@ -56,7 +59,11 @@ _DIALECTS = {
     # A transaction-scoped advisory lock on the person's key: one step at a time per person,
     # also before their first row exists (a hash collision only serialises two people).
     "postgresql": Dialect(
-        "postgresql", None, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
+        "postgresql",
+        None,
+        "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+        "SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtextextended(person, 0) "
+        "AS key FROM unnest(?::text[]) AS person ORDER BY key) AS people",
     ),
 }
 

@@ -151,9 +151,12 @@ class Inbox:
             (self.bot, update_id, person, payload, now) for update_id, person, payload in updates
         ]
         added: set[int] = set()
+        # In id order: two processes storing the same re-delivered updates never wait for
+        # each other's rows in a circle.
+        ordered = sorted(rows, key=lambda row: row[1])
         with transaction(self.engine, self.dialect) as cursor:
-            for start in range(0, len(rows), ADD_ROWS_MAX):  # one round trip per statement
-                chunk = rows[start : start + ADD_ROWS_MAX]
+            for start in range(0, len(ordered), ADD_ROWS_MAX):  # one round trip per statement
+                chunk = ordered[start : start + ADD_ROWS_MAX]
                 statement = _ADD.format(rows=", ".join([_ADD_ROW] * len(chunk)))
                 cursor.execute(self.dialect.sql(statement), [v for row in chunk for v in row])
                 added.update(update_id for (update_id,) in cursor.fetchall())

@@ -203,22 +203,25 @@ class Outbox:
         now = time.time()
         retries = [(now + o.retry_in, o.outgoing.id) for o in outcomes if o.retry_in is not None]
         done = [o for o in outcomes if o.retry_in is None]
-        questions = [  # in the order of people's keys, as a batch of steps locks them
+        questions = [
             (o.message_id, o.outgoing.id)
-            for o in sorted(done, key=lambda o: o.outgoing.person)
+            for o in done
             if o.outgoing.question_id is not None and o.message_id is not None
         ]
         delivered = [o.outgoing.id for o in done]
         released = [outgoing.id for outgoing in release]
+        people = sorted({o.outgoing.person for o in outcomes} | {o.person for o in release})
         with transaction(self.engine, self.dialect, pipeline=True) as cursor:
-            for statement, rows in ((_RETRY, retries), (_DELIVERED[1], questions)):
-                if rows:
-                    cursor.executemany(self.dialect.sql(statement), rows)
+            if self.dialect.lock_people:  # as their steps do: never a lock in a circle
+                cursor.execute(self.dialect.sql(self.dialect.lock_people), (people,))
             for statement, ids in ((_DELIVERED[0], delivered), (_UNLEASE, released)):
                 for start in range(0, len(ids), IDS_MAX):
                     chunk = ids[start : start + IDS_MAX]
                     listed = statement.format(ids=", ".join("?" * len(chunk)))
                     cursor.execute(self.dialect.sql(listed), chunk)
+            for statement, rows in ((_RETRY, retries), (_DELIVERED[1], questions)):
+                if rows:
+                    cursor.executemany(self.dialect.sql(statement), rows)
 
     def delivered(self, outgoing: Outgoing, message_id: int | None) -> None:
         """The message arrived: delete it, and remember the message id of a question."""

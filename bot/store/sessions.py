@@ -28,7 +28,7 @@ from bot.privacy.redaction import opaque
 from bot.store import inbox as inbox_sql
 from bot.store import migrate
 from bot.store import outbox as outbox_sql
-from bot.store.batch_steps import run_steps
+from bot.store.batch_steps import run_alone, run_steps
 from bot.store.checkins import CheckinBook
 from bot.store.database import check, dialect_of, open_engine, transaction
 from bot.store.group_commit import GroupCommit
@@ -113,8 +113,10 @@ class SessionStore:
         self.outbox = Outbox(self.engine, self.dialect, bot)
         self.checkins = CheckinBook(self.engine, self.dialect)
         self.scrub_due = False  # something was erased and may linger (WAL, dead tuples)
-        self._steps = GroupCommit(partial(run_steps, self), key=attrgetter("person"))
-        self._adds = GroupCommit(self._add_each, key=itemgetter(0))
+        self._steps = GroupCommit(
+            partial(run_steps, self), key=attrgetter("person"), alone=partial(run_alone, self)
+        )
+        self._adds = GroupCommit(self._add_each, key=itemgetter(0), alone=self._add_one)
         if bot:
             self.adopt_legacy()
 
@@ -230,8 +232,11 @@ class SessionStore:
         """Store a received update in the inbox; False if it was stored before. On a
         database server, updates that arrive meanwhile share the transaction."""
         if self.embedded:
-            return not self.inbox.add([(update_id, person, payload)])
+            return self._add_one((update_id, person, payload))
         return await self._adds.submit((update_id, person, payload))
+
+    def _add_one(self, row: tuple[int, str | None, str]) -> bool:
+        return not self.inbox.add([row])
 
     def _add_each(self, rows: list[tuple[int, str | None, str]]) -> list[bool]:
         repeats = set(self.inbox.add(rows))  # a batch holds each update id once

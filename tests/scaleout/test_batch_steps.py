@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from contextvars import copy_context
 
+import psycopg
 import pytest
 
 from bot.engine import Answer, Start, step
 from bot.store import SessionStore, TxResult, Work
-from bot.store.batch_steps import run_steps
+from bot.store.batch_steps import run_alone, run_steps
+from bot.store.group_commit import ALONE
 from bot.store.inbox import MARKED
-from tests.conftest import NOW
+from bot.store.outbox import Outcome
+from tests.conftest import NOW, PG_URL
 
 
 def stepping(flow, event, *, send: str | None = None, question: str | None = None):
@@ -142,9 +146,11 @@ def test_two_processes_batching_the_same_people_apply_each_update_once_in_order(
             order = people[::-1] if reverse else people
             ids = [100 * people.index(p) + round_ for p in order]
             works = [
-                Work(p, logging_step(p, i), update_id=i) for p, i in zip(order, ids, strict=False)
+                Work(p, logging_step(p, i), update_id=i) for p, i in zip(order, ids, strict=True)
             ]
-            for result in run_steps(store, works):
+            for work, result in zip(works, run_steps(store, works), strict=True):
+                if result is ALONE:  # busy in the other process: wait by itself
+                    result = run_alone(store, work)
                 assert not isinstance(result, BaseException), result
 
     threads = [threading.Thread(target=process, args=(s, i == 1)) for i, s in enumerate(stores)]
@@ -176,3 +182,98 @@ async def test_people_writing_at_once_share_transactions_and_each_gets_their_own
     assert answers == [["consent", "emergency_signs", "face_weakness"]] * len(people)
     assert sum(batches) == 3 * len(people)
     assert max(batches) > 1  # shared
+
+
+def test_a_person_busy_in_another_transaction_is_sent_to_run_alone(store, flow):
+    ann, bob = "telegram:1:1", "telegram:1:2"
+    other = psycopg.connect(PG_URL)  # another process, mid-step for bob
+    other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (bob,))
+    try:
+        done, busy = run_steps(
+            store,
+            [Work(ann, stepping(flow, Start()), update_id=1), Work(bob, stepping(flow, Start()))],
+        )
+    finally:
+        other.rollback()
+        other.close()
+    assert isinstance(done, TxResult) and busy is ALONE
+    assert store.load(ann).state == "consent" and store.load(bob) is None
+
+
+async def test_a_busy_person_waits_by_themselves_and_the_others_go_on(store, flow):
+    ann, bob = "telegram:1:1", "telegram:1:2"
+    other = await asyncio.to_thread(psycopg.connect, PG_URL)
+    other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (bob,))
+    waiting = asyncio.create_task(store.run_soon(Work(bob, stepping(flow, Start()), 2)))
+    await asyncio.sleep(0.2)
+    done = await store.run_soon(Work(ann, stepping(flow, Start()), 1))
+    assert done.result.prompt.question_id == "consent" and not waiting.done()
+    other.rollback()  # bob's other step ends
+    assert (await waiting).result.prompt.question_id == "consent"
+    other.close()
+
+
+def test_confirming_a_delivery_while_the_person_erases_never_deadlocks(store, pg_url):
+    ann, bob = "telegram:1:1", "telegram:1:2"
+    for person in (ann, bob):
+        store.transact(person, lambda s, tx: (s, tx.send("question", "q1")))
+    sent = {outgoing.person: outgoing for outgoing in store.outbox.claim()}
+    # Another transaction holds bob's last question for a moment: the confirmation of both
+    # questions is slowed down right between its two people while ann erases herself.
+    holder = psycopg.connect(pg_url)
+    holder.execute("SELECT 1 FROM prompts WHERE person = %s FOR UPDATE", (bob,))
+    errors: list[BaseException] = []
+
+    def guarded(func):
+        def run():
+            try:
+                func()
+            except Exception as exc:
+                errors.append(exc)
+
+        return threading.Thread(target=run)
+
+    settle = guarded(
+        lambda: store.outbox.settle([Outcome(sent[ann], 100), Outcome(sent[bob], 101)])
+    )
+    erase = guarded(lambda: store.transact(ann, lambda s, tx: (None, tx.erase())))
+    settle.start()
+    time.sleep(0.3)
+    erase.start()
+    time.sleep(0.3)
+    holder.rollback()
+    holder.close()
+    settle.join(10)
+    erase.join(10)
+    assert errors == []
+    assert store.load(ann) is None and outbox(store, ann) == []
+
+
+def test_two_processes_storing_the_same_updates_in_opposite_orders_never_deadlock(pg_url):
+    first, second = SessionStore(pg_url, bot="1"), SessionStore(pg_url, bot="1")
+    holder = psycopg.connect(pg_url)  # a third process is storing update 9 right now
+    holder.execute(
+        "INSERT INTO inbox (bot, update_id, attempts, received_at) VALUES ('1', 9, 0, 0)"
+    )
+    errors: list[BaseException] = []
+
+    def store_updates(store, ids):
+        try:
+            store.inbox.add([(i, "telegram:1:1", "{}") for i in ids])
+        except Exception as exc:
+            errors.append(exc)
+
+    one = threading.Thread(target=store_updates, args=(first, [1, 9, 2]))
+    one.start()
+    time.sleep(0.3)  # holds 1, waits for 9
+    two = threading.Thread(target=store_updates, args=(second, [2, 1]))
+    two.start()
+    time.sleep(0.3)
+    holder.rollback()
+    holder.close()
+    one.join(10)
+    two.join(10)
+    assert errors == []
+    assert sorted(p.update_id for p in first.inbox.due()) == [1, 2, 9]
+    first.close()
+    second.close()
