@@ -112,7 +112,7 @@ def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
         event = api.asked.setdefault(user_id, asyncio.Event())
         event.clear()
         person = person_of_json(store.bot, update)
-        await store.add_update(update["update_id"], person, json.dumps(update))
+        await store.inbox.add_soon(update["update_id"], person, json.dumps(update))
         worker.wake.set()
         await asyncio.wait_for(event.wait(), REPLY_TIMEOUT_S)
 

@@ -176,15 +176,10 @@ class Conversations:
         """The transaction that queues messages changing no session (see ``respond``)."""
         return Work(person, lambda _s, tx: (None, deliver(tx)), update_id)
 
-    def forget(
-        self,
-        person: str,
-        *,
-        update_id: int | None = None,
-        deliver: Callable[[Tx, bool], None] | None = None,
-    ) -> TxResult[bool]:
-        """Erase everything stored about the person, then queue the confirmation (blocking)."""
-        return self.store.run(self.forgetting(person, update_id=update_id, deliver=deliver))
+    def forget(self, person: str, **options: Any) -> TxResult[bool]:
+        """Erase everything stored about the person, then queue the confirmation (blocking);
+        the options are those of ``forgetting``."""
+        return self.store.run(self.forgetting(person, **options))
 
     def forgetting(
         self,

@@ -23,9 +23,10 @@ import psycopg
 from bot.store.database import is_unavailable, transaction
 from bot.store.group_commit import ALONE
 from bot.store.inbox import Duplicate, OutOfOrder
+from bot.store.work import TxResult, Work
 
 if TYPE_CHECKING:
-    from bot.store.sessions import SessionStore, TxResult, Work
+    from bot.store.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ def run_steps(store: SessionStore, works: list[Work[Any]]) -> list[Any]:
         except Exception as exc:
             if is_unavailable(exc):
                 return [exc] * len(works)
-            log.warning("a batch of %s steps failed (%s); one at a time", len(todo), _name(exc))
+            kind = type(exc).__name__
+            log.warning("a batch of %s steps failed (%s); one at a time", len(todo), kind)
             outcomes.update({i: run_alone(store, works[i]) for i in todo})
             todo = []
     return [_result(store, works[i], outcomes[i]) for i in range(len(works))]
@@ -116,7 +118,3 @@ def run_alone(store: SessionStore, work: Work[Any]) -> TxResult[Any] | BaseExcep
 def _in_context(work: Work[Any], func: Any, *args: Any) -> Any:
     """Call ``func`` in the context of whoever asked for ``work`` (their context variables)."""
     return work.context.run(func, *args) if work.context is not None else func(*args)
-
-
-def _name(exc: BaseException) -> str:
-    return type(exc).__name__

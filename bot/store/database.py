@@ -42,6 +42,12 @@ class Dialect:
     # two transactions never wait for each other in a circle), if needed.
     lock_people: str | None = None
 
+    @property
+    def embedded(self) -> bool:
+        """In the process (SQLite): a transaction costs less than a thread hand-off (~90 µs
+        against ~300 µs, see bench/), so async callers may run it in place."""
+        return self.name == "sqlite"
+
     def sql(self, statement: str) -> str:
         """``statement`` with ``?`` placeholders in this driver's style."""
         return statement if self.name == "sqlite" else statement.replace("?", "%s")

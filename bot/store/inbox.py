@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.store.database import Dialect, transaction
+from bot.store.group_commit import Alone, GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -94,25 +96,17 @@ _COUNT = "SELECT count(*) FROM inbox WHERE bot = ? AND processed_at IS NULL"
 _PURGE = "DELETE FROM inbox WHERE processed_at < ?"
 
 
-def mark(
-    cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | None
-) -> Callable[[], None]:
-    """Mark an update processed that no step handled; the caller locked the person. Call
-    what it returns to raise Duplicate or OutOfOrder (then roll back)."""
-    older = None
+def mark(cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | None) -> None:
+    """Mark an update processed that no step handled; the caller locked the person. Raises
+    Duplicate or OutOfOrder (then roll back)."""
     if person is not None:
-        older = cursor.connection.cursor()
-        older.execute(dialect.sql(_OLDER), (bot, person, update_id))
+        cursor.execute(dialect.sql(_OLDER), (bot, person, update_id))
+        if cursor.fetchall():
+            raise OutOfOrder(update_id)
     now = time.time()
     cursor.execute(dialect.sql(_MARK + " RETURNING update_id"), (bot, update_id, now, now))
-
-    def verify() -> None:
-        if older is not None and older.fetchone() is not None:
-            raise OutOfOrder(update_id)
-        if not cursor.fetchall():  # all: SQLite cannot commit while the INSERT is unfinished
-            raise Duplicate(update_id)
-
-    return verify
+    if not cursor.fetchall():  # all: SQLite cannot commit while the INSERT is unfinished
+        raise Duplicate(update_id)
 
 
 def mark_processed(cursor: Any, dialect: Dialect, bot: str, update_id: int) -> None:
@@ -135,6 +129,9 @@ def purge(cursor: Any, dialect: Dialect, now: float) -> int:
     return cursor.rowcount or 0
 
 
+Row = tuple[int, str | None, str]  # update id, person, raw update
+
+
 class Inbox:
     """Stored updates of one bot waiting to be processed."""
 
@@ -142,8 +139,23 @@ class Inbox:
         self.engine = engine
         self.dialect = dialect
         self.bot = bot
+        self._adds = GroupCommit(self._add_each, key=itemgetter(0), alone=self._add_one)
 
-    def add(self, updates: Iterable[tuple[int, str | None, str]]) -> list[int]:
+    async def add_soon(self, update_id: int, person: str | None, payload: str) -> bool:
+        """Store a received update; False if it was stored before. In place on an embedded
+        database; on a database server, updates that arrive meanwhile share the transaction."""
+        if self.dialect.embedded:
+            return self._add_one((update_id, person, payload))
+        return await self._adds.submit((update_id, person, payload))
+
+    def _add_one(self, row: Row) -> bool:
+        return not self.add([row])
+
+    def _add_each(self, rows: list[Row]) -> list[bool | BaseException | Alone]:
+        repeats = set(self.add(rows))  # a batch holds each update id once
+        return [row[0] not in repeats for row in rows]
+
+    def add(self, updates: Iterable[Row]) -> list[int]:
         """Store (update_id, person, raw update) rows in one transaction; return the ids of
         repeats, which are ignored."""
         now = time.time()

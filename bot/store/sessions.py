@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from contextvars import Context, copy_context
-from dataclasses import dataclass, replace
+from contextvars import copy_context
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from operator import attrgetter, itemgetter
-from typing import Any, Generic, TypeVar
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
@@ -37,6 +36,7 @@ from bot.store.outbox import Outbox
 from bot.store.schema import sessions
 from bot.store.scrub import scrub
 from bot.store.tx import Tx
+from bot.store.work import Stepper, TxResult, Work
 
 log = logging.getLogger(__name__)
 
@@ -70,30 +70,6 @@ _ADOPT_IDS = (
 )
 
 
-@dataclass(frozen=True)
-class TxResult(Generic[R]):
-    """What a transaction returned; ``duplicate`` when the update was seen before."""
-
-    result: R | None
-    duplicate: bool = False
-    out_of_order: bool = False
-
-
-Stepper = Callable[[Session | None, Tx], tuple[Session | None, R]]
-
-
-@dataclass(frozen=True)
-class Work(Generic[R]):
-    """One person's transaction: ``stepper`` on their session, marking ``update_id``
-    processed. Work done by another task (a group commit) runs in ``context``, the context
-    variables of whoever asked for it."""
-
-    person: str
-    stepper: Stepper[R]
-    update_id: int | None = None
-    context: Context | None = None
-
-
 class SessionStore:
     """Load-step-save transactions over one database, with its inbox and outbox."""
 
@@ -105,9 +81,7 @@ class SessionStore:
         self.session_ttl = session_ttl
         self.engine = open_engine(url)
         self.dialect = dialect_of(self.engine)
-        # An embedded database answers a transaction faster than a thread hand-off costs
-        # (~90 µs against ~300 µs, see bench/): async callers may run it in place.
-        self.embedded = self.dialect.name == "sqlite"
+        self.embedded = self.dialect.embedded  # async callers may run it in place
         check(self.engine, self.dialect, migrate.upgrade)
         self.inbox = Inbox(self.engine, self.dialect, bot)
         self.outbox = Outbox(self.engine, self.dialect, bot)
@@ -116,7 +90,6 @@ class SessionStore:
         self._steps = GroupCommit(
             partial(run_steps, self), key=attrgetter("person"), alone=partial(run_alone, self)
         )
-        self._adds = GroupCommit(self._add_each, key=itemgetter(0), alone=self._add_one)
         if bot:
             self.adopt_legacy()
 
@@ -228,20 +201,6 @@ class SessionStore:
         inbox_sql.noted(work.update_id)  # type: ignore[arg-type]
         return TxResult(None, duplicate=True)
 
-    async def add_update(self, update_id: int, person: str | None, payload: str) -> bool:
-        """Store a received update in the inbox; False if it was stored before. On a
-        database server, updates that arrive meanwhile share the transaction."""
-        if self.embedded:
-            return self._add_one((update_id, person, payload))
-        return await self._adds.submit((update_id, person, payload))
-
-    def _add_one(self, row: tuple[int, str | None, str]) -> bool:
-        return not self.inbox.add([row])
-
-    def _add_each(self, rows: list[tuple[int, str | None, str]]) -> list[bool]:
-        repeats = set(self.inbox.add(rows))  # a batch holds each update id once
-        return [row[0] not in repeats for row in rows]
-
     def _after_erasure(self) -> None:
         """SQLite: truncate the WAL now (milliseconds). PostgreSQL: VACUUM FULL on the next
         scrub job, so concurrent erasures do not queue behind one another's VACUUM."""
@@ -278,7 +237,7 @@ class SessionStore:
             with transaction(self.engine, self.dialect, pipeline=True) as cursor:
                 if person is not None and self.dialect.lock_person:  # as a step would
                     cursor.execute(self.dialect.sql(self.dialect.lock_person), (person,))
-                inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)()
+                inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
         except (Duplicate, OutOfOrder):
             return False
         return True

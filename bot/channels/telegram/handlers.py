@@ -44,7 +44,7 @@ from bot.engine import (
 )
 from bot.engine.followup import knows
 from bot.reports.documents import EXPORT, SUMMARY_PDF
-from bot.store import Tx, TxResult, Work
+from bot.store import Tx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -216,15 +216,10 @@ class TelegramHandlers:
             return func(*args, **kwargs)
         return await asyncio.to_thread(func, *args, **kwargs)
 
-    async def _transact(self, work: Work[T]) -> TxResult[T]:
-        """Run one person's transaction: in place on an embedded database, else together
-        with other people's that arrive meanwhile (see ``SessionStore.run_soon``)."""
-        return await self.conversations.store.run_soon(work)
-
     async def _respond(self, update: Update, deliver: Callable[[Tx], None]) -> None:
         """Queue messages that change no session."""
         person = self.person(update) or f"{bot_prefix(bot_id_of(update.get_bot().token))}-"
-        result = await self._transact(
+        result = await self.conversations.store.run_soon(
             self.conversations.responding(person, deliver, update_id=update.update_id)
         )
         if result.duplicate:
@@ -259,7 +254,7 @@ class TelegramHandlers:
         if not confirmed:
             await self._respond(update, lambda tx: confirm(tx, KEPT))
             return
-        result = await self._transact(
+        result = await self.conversations.store.run_soon(
             self.conversations.forgetting(
                 self.person(update),
                 update_id=update.update_id,
@@ -284,7 +279,7 @@ class TelegramHandlers:
             query_id=query.id if query is not None else None,
             pressed_message_id=pressed.message_id if isinstance(pressed, TgMessage) else None,
         )
-        result = await self._transact(
+        result = await self.conversations.store.run_soon(
             self.conversations.handling(
                 self.person(update),
                 event,

@@ -94,7 +94,7 @@ class Receiver:
             return HTTPStatus.BAD_REQUEST
         person = person_of_json(self.store.bot, update)
         try:
-            new = await self.store.add_update(update_id, person, text)
+            new = await self.store.inbox.add_soon(update_id, person, text)
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
