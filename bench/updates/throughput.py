@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.telegram.raw_updates import person_of_json
+from bot.channels.telegram.raw_updates import person_of_json, stored_form
 from tests.fake_bot_api import FakeBotAPI, JSONDict
 from updates.common import FLOW_ID, SCRIPT, UPDATES_PER_USER
 from updates.driving import Users
@@ -112,7 +112,8 @@ def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
         event = api.asked.setdefault(user_id, asyncio.Event())
         event.clear()
         person = person_of_json(store.bot, update)
-        await store.inbox.add_soon(update["update_id"], person, json.dumps(update))
+        stored = json.dumps(stored_form(update))
+        await store.inbox.add_soon(update["update_id"], person, stored)
         worker.wake.set()
         await asyncio.wait_for(event.wait(), REPLY_TIMEOUT_S)
 

@@ -1,6 +1,6 @@
 """Anonymous audit rows (``outcome_records``, ``check_events``): no person key anywhere.
 
-Rows are written inside the step's own transaction (``Tx.execute``), so an update that is
+Rows are written inside the step's own transaction (``Tx.insert``), so an update that is
 rolled back or repeated leaves no count behind. Times are kept to the hour only.
 """
 
@@ -32,7 +32,7 @@ def write_events(
 ) -> None:
     """Count steps of a check: (kind, question id) pairs."""
     hour = to_the_hour(at)
-    tx.execute(_EVENT, *((flow_id, version, kind, question, hour) for kind, question in steps))
+    tx.insert(_EVENT, *((flow_id, version, kind, question, hour) for kind, question in steps))
 
 
 def write_outcome(
@@ -47,7 +47,7 @@ def write_outcome(
     """Record the advice a version gave for a set of answers."""
     flags = ",".join(f"{q}={s}" for q, s in sorted(red_flags.items()))
     body = json.dumps(answers, sort_keys=True)
-    tx.execute(_OUTCOME, (flow_id, version, outcome, flags, body, to_the_hour(at)))
+    tx.insert(_OUTCOME, (flow_id, version, outcome, flags, body, to_the_hour(at)))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Each person's lock is taken only if it is free, all in one statement: a batch never waits
 for another transaction, so it never waits in a circle, and one busy person does not hold up
 the others. A busy person's step goes back to run alone (``ALONE``), waiting for the lock in
-its own thread. What each step reads comes back in one round trip.
+its own thread. What each step reads comes back in one round trip, and what the steps insert
+is written together before the commit (``row_writer.py``).
 
 A step whose update turns out to be a duplicate or out of order writes nothing. A step that
 fails may have written part of its work: the transaction is rolled back and the batch runs
@@ -23,6 +24,7 @@ import psycopg
 from bot.store.database import is_unavailable, transaction
 from bot.store.group_commit import ALONE
 from bot.store.inbox import Duplicate, OutOfOrder
+from bot.store.row_writer import RowWriter
 from bot.store.work import TxResult, Work
 
 if TYPE_CHECKING:
@@ -80,20 +82,23 @@ def _together(store: SessionStore, works: list[Work[Any]], todo: list[int]) -> d
     with transaction(store.engine, store.dialect, pipeline=True) as cursor:
         locking = cursor.connection.cursor()
         locking.execute(_TRY_LOCK_PEOPLE, ([works[i].person for i in order],))
-        readings = {i: store.read(cursor, works[i]) for i in order}  # one round trip
+        readings = store.read(cursor, [works[i] for i in order])  # one round trip for all
         locked = {person for person, got in locking.fetchall() if got}
-        for i in order:
+        writer = RowWriter(cursor, store.dialect)  # all steps' inserts, one statement a kind
+        for i, reading in zip(order, readings, strict=True):
             if works[i].person not in locked:
                 outcomes[i] = ALONE
                 continue
+            work = works[i]
             try:
-                outcomes[i] = _in_context(works[i], store.step_in, cursor, works[i], readings[i])
+                outcomes[i] = _in_context(work, store.step_in, cursor, writer, work, reading)
             except (Duplicate, OutOfOrder) as skipped:  # found before anything was written
                 outcomes[i] = skipped
             except Exception as exc:
                 if isinstance(exc, psycopg.Error):
                     raise  # the transaction is broken: the whole batch goes
                 raise _StepFailed(i, exc) from exc
+        writer.flush()
     return outcomes
 
 

@@ -9,7 +9,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +51,14 @@ class Dialect:
     def sql(self, statement: str) -> str:
         """``statement`` with ``?`` placeholders in this driver's style."""
         return statement if self.name == "sqlite" else statement.replace("?", "%s")
+
+    def among(self, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """The right side of a condition "is one of ``values``", with its parameters: one
+        array on PostgreSQL (the statement's text stays the same for any number of values,
+        so the driver parses it once), a list of placeholders on SQLite."""
+        if self.name == "sqlite":
+            return "IN (" + ", ".join("?" * len(values)) + ")", list(values)
+        return "= ANY(?)", [list(values)]
 
     def stamp(self, moment: datetime) -> object:
         """A timestamp as the sessions table stores it."""

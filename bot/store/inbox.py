@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from bot.store.database import Dialect, transaction
 from bot.store.group_commit import Alone, GroupCommit
+from bot.store.row_writer import ROWS_MAX, RowWriter, execute_rows
 
 log = logging.getLogger(__name__)
 
@@ -56,19 +57,18 @@ _ADD = (
     "INSERT INTO inbox (bot, update_id, person, payload, attempts, received_at) "
     "VALUES {rows} ON CONFLICT (bot, update_id) DO NOTHING RETURNING update_id"
 )
-_ADD_ROW = "(?, ?, ?, ?, 0, ?)"
-ADD_ROWS_MAX = 500  # rows per statement (SQLite allows 32,766 parameters)
 _OLDER = (
     "SELECT update_id FROM inbox WHERE bot = ? AND person = ? AND processed_at IS NULL "
     "AND update_id < ? LIMIT 1"
 )
 # An update handled without passing through the inbox (tests, embedders) is recorded too.
-_MARK = (
+_MARK_ROWS = (
     "INSERT INTO inbox (bot, update_id, attempts, received_at, processed_at) "
-    "VALUES (?, ?, 0, ?, ?) ON CONFLICT (bot, update_id) DO UPDATE SET "
+    "VALUES {rows} ON CONFLICT (bot, update_id) DO UPDATE SET "
     "processed_at = excluded.processed_at, payload = NULL, person = NULL, not_before = NULL "
     "WHERE inbox.processed_at IS NULL"
 )
+_MARK = _MARK_ROWS.replace("{rows}", "(?, ?, ?, ?, ?)")
 # Skips an update whose person has an older one waiting for a retry: it must go first.
 _DUE = (
     "SELECT i.update_id, i.payload, i.attempts, i.person FROM inbox i WHERE i.bot = ? "
@@ -104,16 +104,16 @@ def mark(cursor: Any, dialect: Dialect, bot: str, update_id: int, person: str | 
         if cursor.fetchall():
             raise OutOfOrder(update_id)
     now = time.time()
-    cursor.execute(dialect.sql(_MARK + " RETURNING update_id"), (bot, update_id, now, now))
+    cursor.execute(dialect.sql(_MARK + " RETURNING update_id"), (bot, update_id, 0, now, now))
     if not cursor.fetchall():  # all: SQLite cannot commit while the INSERT is unfinished
         raise Duplicate(update_id)
 
 
-def mark_processed(cursor: Any, dialect: Dialect, bot: str, update_id: int) -> None:
+def mark_processed(writer: RowWriter, bot: str, update_id: int) -> None:
     """Mark an update processed inside the step that handled it. The step holds the person's
     lock and found the update unprocessed: nobody else marks it meanwhile."""
     now = time.time()
-    cursor.execute(dialect.sql(_MARK), (bot, update_id, now, now))
+    writer.add(_MARK_ROWS, (bot, update_id, 0, now, now), key=(bot, update_id))
 
 
 def noted(update_id: int) -> None:
@@ -160,18 +160,16 @@ class Inbox:
         repeats, which are ignored."""
         now = time.time()
         rows = [
-            (self.bot, update_id, person, payload, now) for update_id, person, payload in updates
+            (self.bot, update_id, person, payload, 0, now) for update_id, person, payload in updates
         ]
         added: set[int] = set()
         # In id order: two processes storing the same re-delivered updates never wait for
         # each other's rows in a circle.
         ordered = sorted(rows, key=lambda row: row[1])
         with transaction(self.engine, self.dialect) as cursor:
-            for start in range(0, len(ordered), ADD_ROWS_MAX):  # one round trip per statement
-                chunk = ordered[start : start + ADD_ROWS_MAX]
-                statement = _ADD.format(rows=", ".join([_ADD_ROW] * len(chunk)))
-                cursor.execute(self.dialect.sql(statement), [v for row in chunk for v in row])
-                added.update(update_id for (update_id,) in cursor.fetchall())
+            for start in range(0, len(ordered), ROWS_MAX):  # one round trip per statement
+                ran = execute_rows(cursor, self.dialect, _ADD, ordered[start : start + ROWS_MAX])
+                added.update(update_id for (update_id,) in ran.fetchall())
         repeats = []
         for row in rows:  # an id twice in ``updates``: the second is a repeat
             if row[1] in added:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.store.database import Dialect, transaction
+from bot.store.row_writer import RowWriter
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,14 @@ class LastPrompt:
 _ENQUEUE = (
     "INSERT INTO outbox (bot, person, payload, question_id, created_at, attempts) VALUES {rows}"
 )
-_ENQUEUE_ROW = "(?, ?, ?, ?, ?, 0)"
-# The question just queued is the person's newest message: the step holds the person's lock,
-# and ids only grow (also along the rows of one INSERT). No id travels back to Python: a
-# pipelined step keeps going.
+# A person's last question is the newest outbox row of that question: the step holds the
+# person's lock, and ids only grow (also along the rows of one INSERT). No id travels back to
+# Python: a pipelined batch keeps going. (VALUES columns are column1... in both databases.)
 _SET_PROMPT = (
     "INSERT INTO prompts (person, question_id, outbox_id, message_id, payload) "
-    "SELECT ?, ?, max(id), NULL, ? FROM outbox WHERE person = ? "
-    "ON CONFLICT (person) DO UPDATE SET "
+    "SELECT v.column1, v.column2, (SELECT max(o.id) FROM outbox o "
+    "WHERE o.person = v.column1 AND o.question_id = v.column2), NULL, v.column3 "
+    "FROM (VALUES {rows}) AS v WHERE true ON CONFLICT (person) DO UPDATE SET "
     "question_id = excluded.question_id, outbox_id = excluded.outbox_id, message_id = NULL, "
     "payload = excluded.payload"
 )
@@ -80,43 +81,33 @@ _HEADS = (
     "AND (o.not_before IS NULL OR o.not_before <= ?) ORDER BY o.id LIMIT ?"
 )
 _LEASE = (
-    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE bot = ? AND person IN ({people}) "
+    "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE bot = ? AND person {among} "
     "AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) "
     "RETURNING id, person, payload, question_id, attempts"
 )
 _DELIVERED = (
-    "DELETE FROM outbox WHERE id IN ({ids})",
+    "DELETE FROM outbox WHERE id {among}",
     "UPDATE prompts SET message_id = ? WHERE outbox_id = ?",
 )
 _RETRY = (
     "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, not_before = ?, "
     "attempts = attempts + 1 WHERE id = ?"
 )
-_UNLEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id IN ({ids})"
-IDS_MAX = 500  # ids per IN list
+_UNLEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE id {among}"
+IDS_MAX = 500  # ids per statement (SQLite: placeholders of an IN list)
 _OWNERS = "SELECT DISTINCT lease_owner FROM outbox WHERE lease_owner IS NOT NULL"
 _RELEASE = "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"
 _COUNT = "SELECT count(*) FROM outbox WHERE bot = ?"
 
 
 def enqueue(
-    cursor: Any,
-    dialect: Dialect,
-    bot: str,
-    person: str,
-    messages: Sequence[tuple[str, str | None]],
+    writer: RowWriter, bot: str, person: str, payload: str, question_id: str | None
 ) -> None:
-    """Add (payload, question_id) messages, in order, inside the current transaction. Only the
-    last may be a question; it then becomes the last prompt."""
-    if not messages:
-        return
-    now = time.time()
-    rows = [(bot, person, payload, question_id, now) for payload, question_id in messages]
-    statement = _ENQUEUE.format(rows=", ".join([_ENQUEUE_ROW] * len(rows)))
-    cursor.execute(dialect.sql(statement), [value for row in rows for value in row])
-    payload, question_id = messages[-1]
+    """Add a message to the person's queue (``writer`` writes it before the commit); with
+    ``question_id`` it is a question and becomes the last prompt."""
+    writer.add(_ENQUEUE, (bot, person, payload, question_id, time.time(), 0))
     if question_id is not None:
-        cursor.execute(dialect.sql(_SET_PROMPT), (person, question_id, payload, person))
+        writer.add(_SET_PROMPT, (person, question_id, payload), key=person)
 
 
 def last_prompt(cursor: Any, dialect: Dialect, person: str) -> LastPrompt | None:
@@ -188,9 +179,10 @@ class Outbox:
             heads = [row[0] for row in cursor.fetchall()]
             if not heads:
                 return []
-            lease = _LEASE.format(people=", ".join("?" * len(heads)))
+            among, listed = self.dialect.among(heads)
             cursor.execute(
-                self.dialect.sql(lease), (self.owner, until, self.bot, *heads, now, self.owner)
+                self.dialect.sql(_LEASE.format(among=among)),
+                (self.owner, until, self.bot, *listed, now, self.owner),
             )
             rows = cursor.fetchall()
         return sorted((Outgoing(*row) for row in rows), key=lambda o: o.id)
@@ -216,9 +208,8 @@ class Outbox:
                 cursor.execute(self.dialect.sql(self.dialect.lock_people), (people,))
             for statement, ids in ((_DELIVERED[0], delivered), (_UNLEASE, released)):
                 for start in range(0, len(ids), IDS_MAX):
-                    chunk = ids[start : start + IDS_MAX]
-                    listed = statement.format(ids=", ".join("?" * len(chunk)))
-                    cursor.execute(self.dialect.sql(listed), chunk)
+                    among, listed = self.dialect.among(ids[start : start + IDS_MAX])
+                    cursor.execute(self.dialect.sql(statement.format(among=among)), listed)
             for statement, rows in ((_RETRY, retries), (_DELIVERED[1], questions)):
                 if rows:
                     cursor.executemany(self.dialect.sql(statement), rows)

@@ -33,6 +33,7 @@ from bot.store.database import check, dialect_of, open_engine, transaction
 from bot.store.group_commit import GroupCommit
 from bot.store.inbox import Duplicate, Inbox, OutOfOrder
 from bot.store.outbox import Outbox
+from bot.store.row_writer import RowWriter
 from bot.store.schema import sessions
 from bot.store.scrub import scrub
 from bot.store.tx import Tx
@@ -44,18 +45,29 @@ R = TypeVar("R")
 
 _UPSERT = (
     "INSERT INTO sessions (person, flow_id, state, data, row_version, updated_at) "
-    "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (person) DO UPDATE SET "
+    "VALUES {rows} ON CONFLICT (person) DO UPDATE SET "
     "flow_id = excluded.flow_id, state = excluded.state, data = excluded.data, "
     "row_version = sessions.row_version + 1, updated_at = excluded.updated_at"
 )
 # What a step reads first: the session, whether its update was processed before, and whether
-# an older update of the person still waits (then this one must wait).
+# an older update of the person still waits (then this one must wait). Several people's
+# steps read theirs in one statement (PostgreSQL), or one by one.
 _READ = (
     "SELECT (SELECT data FROM sessions WHERE person = ?), "
     "EXISTS (SELECT 1 FROM inbox WHERE bot = ? AND update_id = ? AND processed_at IS NOT NULL), "
     "EXISTS (SELECT 1 FROM inbox WHERE bot = ? AND person = ? AND processed_at IS NULL "
     "AND update_id < ?)"
 )
+_READ_MANY = (
+    "SELECT (SELECT data FROM sessions WHERE person = w.person), "
+    "EXISTS (SELECT 1 FROM inbox WHERE bot = %(bot)s AND update_id = w.update_id "
+    "AND processed_at IS NOT NULL), "
+    "EXISTS (SELECT 1 FROM inbox WHERE bot = %(bot)s AND person = w.person "
+    "AND processed_at IS NULL AND update_id < w.update_id) "
+    "FROM unnest(%(people)s::text[], %(updates)s::bigint[]) WITH ORDINALITY "
+    "AS w(person, update_id, n) ORDER BY w.n"
+)
+Reading = tuple[str | None, bool, bool]  # session data, update done before, older waits
 # Keys of the form telegram:<chat id> (one colon) become telegram:<bot id>:<chat id>.
 _LEGACY = "person LIKE ? AND person NOT LIKE ?"
 _LEGACY_PATTERNS = ("telegram:%", "telegram:%:%")
@@ -143,7 +155,10 @@ class SessionStore:
             with transaction(self.engine, self.dialect, pipeline=True) as cursor:
                 if self.dialect.lock_person:
                     cursor.execute(self.dialect.sql(self.dialect.lock_person), (work.person,))
-                tx, result = self.step_in(cursor, work, self.read(cursor, work))
+                writer = RowWriter(cursor, self.dialect)
+                (reading,) = self.read(cursor, [work])
+                tx, result = self.step_in(cursor, writer, work, reading)
+                writer.flush()
         except (Duplicate, OutOfOrder) as skipped:
             return self.skipped(work, skipped)
         return self.committed(work, tx, result)
@@ -156,33 +171,40 @@ class SessionStore:
             return self.run(work)
         return await self._steps.submit(replace(work, context=copy_context()))
 
-    def read(self, cursor: Any, work: Work[Any]) -> Any:
-        """Ask for what a step reads first (its row arrives with the next fetch: in a
-        pipelined batch, all people's in one round trip). The caller locked the person."""
-        reading = cursor.connection.cursor()
-        bot, update_id = self.bot, work.update_id
-        params = (work.person, bot, update_id, bot, work.person, update_id)
-        reading.execute(self.dialect.sql(_READ), params)
-        return reading
+    def read(self, cursor: Any, works: list[Work[Any]]) -> list[Reading]:
+        """What each work's step reads first, in one round trip (the caller locked the
+        people; in a pipeline, statements queued before go out with it)."""
+        if self.dialect.name == "postgresql":
+            people = [work.person for work in works]
+            updates = [work.update_id for work in works]
+            cursor.execute(_READ_MANY, {"bot": self.bot, "people": people, "updates": updates})
+            return cursor.fetchall()
+        readings = []
+        for work in works:
+            params = (work.person, self.bot, work.update_id, self.bot, work.person, work.update_id)
+            cursor.execute(self.dialect.sql(_READ), params)
+            readings.append(cursor.fetchone())
+        return readings
 
-    def step_in(self, cursor: Any, work: Work[R], reading: Any) -> tuple[Tx, R]:
-        """Step, save and mark the update inside an open transaction, given what ``read``
-        asked for; raises Duplicate or OutOfOrder before writing anything."""
-        ((data, done, older),) = reading.fetchall()
+    def step_in(
+        self, cursor: Any, writer: RowWriter, work: Work[R], reading: Reading
+    ) -> tuple[Tx, R]:
+        """Step and save inside an open transaction, given what ``read`` found; the update's
+        mark and the saved session go to ``writer``. Raises Duplicate or OutOfOrder before
+        writing anything."""
+        data, done, older = reading
         if done:
             raise Duplicate(work.update_id)
         if older:
             raise OutOfOrder(work.update_id)
         current = _parse(data, work.person)
-        tx = Tx(cursor, self.dialect, work.person, self.bot)
+        tx = Tx(cursor, self.dialect, work.person, self.bot, writer)
         new, result = work.stepper(current, tx)
-        tx.flush()
         if work.update_id is not None:
-            inbox_sql.mark_processed(cursor, self.dialect, self.bot, work.update_id)
+            inbox_sql.mark_processed(writer, self.bot, work.update_id)
         if not tx.erased and new is not None and new is not current:
-            values = (new.flow_id, new.state, new.model_dump_json())
-            stamp = self.dialect.stamp(new.updated_at)
-            cursor.execute(self.dialect.sql(_UPSERT), (work.person, *values, stamp))
+            row = (work.person, new.flow_id, new.state, new.model_dump_json(), 1, new.updated_at)
+            writer.add(_UPSERT, row, key=work.person)
         return tx, result
 
     def committed(self, work: Work[R], tx: Tx, result: R) -> TxResult[R]:

@@ -4,48 +4,40 @@ read the last question, write audit rows, schedule check-ins, erase the person."
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from bot.store import outbox as outbox_sql
 from bot.store.checkins import PersonCheckins
 from bot.store.database import Dialect
 from bot.store.outbox import LastPrompt
+from bot.store.row_writer import RowWriter
 
 _ERASE = "DELETE FROM sessions WHERE person = ? RETURNING person"
-_VALUES = re.compile(r"VALUES\s*(\([^()]*\))\s*$")  # an INSERT's one row of placeholders
+_VALUES = re.compile(r"VALUES\s*(\([^()]*\))\s*$")  # an INSERT's row of placeholders
 
 
 class Tx:
-    """What a step may do besides changing the session, inside its transaction."""
+    """What a step may do besides changing the session, inside its transaction. Its inserts
+    go through ``writer``, which writes them (with those of the other steps sharing the
+    transaction) before the commit."""
 
-    def __init__(self, cursor: Any, dialect: Dialect, person: str, bot: str = ""):
+    def __init__(self, cursor: Any, dialect: Dialect, person: str, bot: str, writer: RowWriter):
         self._cursor = cursor
         self._dialect = dialect
+        self._writer = writer
         self.person = person
         self.bot = bot
         self.erased = False
         self.checkins = PersonCheckins(cursor, dialect, person)
-        self._queued: list[tuple[str, str | None]] = []  # sent, not yet written
 
     def last_prompt(self) -> LastPrompt | None:
         """The question last sent to the person (with its message id once delivered)."""
-        self.flush()
+        self._writer.flush()
         return outbox_sql.last_prompt(self._cursor, self._dialect, self.person)
 
     def send(self, payload: str, question_id: str | None = None) -> None:
-        """Deliver ``payload`` after commit; ``question_id`` marks a question being asked.
-        Messages are written together, up to a question (one statement for a step's
-        replies); ``flush`` writes what is left."""
-        self._queued.append((payload, question_id))
-        if question_id is not None:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the messages sent since the last flush (before a read, and at the end)."""
-        if self._queued:
-            queued, self._queued = self._queued, []
-            outbox_sql.enqueue(self._cursor, self._dialect, self.bot, self.person, queued)
+        """Deliver ``payload`` after commit; ``question_id`` marks a question being asked."""
+        outbox_sql.enqueue(self._writer, self.bot, self.person, payload, question_id)
 
     def resend_prompt(self) -> bool:
         """Send the last question again unless it is still waiting; False if there is none."""
@@ -56,26 +48,20 @@ class Tx:
             self.send(last.payload, last.question_id)
         return True
 
-    def execute(self, statement: str, *rows: tuple[Any, ...]) -> None:
-        """One more statement in this transaction, once per row of parameters (``?``
-        placeholders; datetimes stamped as the tables store them). An INSERT of several
-        rows becomes one statement."""
-        stamp = self._dialect.stamp
-        stamped = [tuple(stamp(p) if isinstance(p, datetime) else p for p in r) for r in rows]
-        values = _VALUES.search(statement) if len(stamped) > 1 else None
-        if values is not None:
-            listed = ", ".join([values.group(1)] * len(stamped))
-            statement = statement[: values.start(1)] + listed + statement[values.end(1) :]
-            stamped = [tuple(value for row in stamped for value in row)]
-        if len(stamped) == 1:
-            self._cursor.execute(self._dialect.sql(statement), stamped[0])
-        elif stamped:
-            self._cursor.executemany(self._dialect.sql(statement), stamped)
+    def insert(self, statement: str, *rows: tuple[Any, ...]) -> None:
+        """Insert ``rows`` with ``statement``, an INSERT of one row of ``?`` placeholders
+        (datetimes stamped as the tables store them), written before the commit."""
+        values = _VALUES.search(statement)
+        if values is None or any(len(row) != values.group(1).count("?") for row in rows):
+            raise ValueError(f"not an INSERT ... VALUES (?, ...) for these rows: {statement}")
+        rows_of = statement[: values.start(1)] + "{rows}" + statement[values.end(1) :]
+        for row in rows:
+            self._writer.add(rows_of, row)
 
     def erase(self) -> bool:
         """Delete the session, check-ins, undelivered messages and last question; True if a
-        session was."""
-        self._queued.clear()  # messages queued before an erasure go with it
+        session was. Messages sent earlier in the step go with them."""
+        self._writer.flush()
         self._cursor.execute(self._dialect.sql(_ERASE), (self.person,))
         existed = self._cursor.fetchone() is not None
         outbox_sql.forget(self._cursor, self._dialect, self.person)

@@ -60,6 +60,39 @@ def test_a_batch_saves_every_persons_step_and_queues_their_messages(store, flow)
     assert store.inbox.add([(3, people[2], "{}")]) == [3]  # marked processed
 
 
+def test_in_one_batch_each_person_keeps_their_messages_in_order_and_their_own_question(store, flow):
+    def asking(n):
+        def stepper(session, tx):
+            new, reply = step(flow, session, Start(), NOW)
+            tx.send(f"intro {n}")
+            tx.send(f"question {n}", "consent")
+            tx.send(f"note {n}")  # the question stays the last prompt
+            return new, reply
+
+        return stepper
+
+    def last_prompt(person):
+        return store.transact(person, lambda session, tx: (session, tx.last_prompt())).result
+
+    people = [f"telegram:1:{n}" for n in range(6)]
+    leaving = "telegram:1:9"  # erased in the same batch, after the others' steps
+    run_steps(store, [Work(leaving, asking(9), update_id=100)])
+    works = [Work(p, asking(n), update_id=n + 1) for n, p in enumerate(people)]
+    works.append(Work(leaving, lambda session, tx: (None, tx.erase()), update_id=101))
+    results = run_steps(store, works)
+    assert [r.result for r in results[-1:]] == [True]
+    for n, person in enumerate(people):
+        assert outbox(store, person) == [f"intro {n}", f"question {n}", f"note {n}"]
+        prompt = last_prompt(person)
+        assert (prompt.question_id, prompt.payload, prompt.pending) == (
+            "consent",
+            f"question {n}",
+            True,
+        )
+    assert outbox(store, leaving) == [] and store.load(leaving) is None
+    assert last_prompt(leaving) is None
+
+
 def test_a_duplicate_or_out_of_order_update_writes_nothing_and_the_others_commit(store, flow):
     ann, bob, cid = "telegram:1:1", "telegram:1:2", "telegram:1:3"
     run_steps(store, [Work(ann, stepping(flow, Start()), update_id=10)])
@@ -101,7 +134,7 @@ def test_a_database_error_in_one_step_fails_only_that_step(store, flow):
     ann, bob = "telegram:1:1", "telegram:1:2"
 
     def bad_sql(session, tx):
-        tx.execute("INSERT INTO no_such_table VALUES (?)", (1,))
+        tx.insert("INSERT INTO no_such_table VALUES (?)", (1,))
         return step(flow, session, Start(), NOW)
 
     failed, _done = run_steps(

@@ -11,6 +11,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
 from telegram.ext import Application
 
 from bot.channels.telegram.person_keys import person_of
+from bot.channels.telegram.raw_updates import stored_form
 from bot.channels.telegram.worker import InboxWorker, tell_try_again
 from bot.store import SessionStore, is_unavailable
 
@@ -63,7 +64,7 @@ class Poller:
                 await asyncio.sleep(1.0)
 
     async def _store(self, updates: tuple[Update, ...]) -> bool:
-        rows = [(u.update_id, person_of(u), json.dumps(u.to_dict())) for u in updates]
+        rows = [(u.update_id, person_of(u), json.dumps(stored_form(u.to_dict()))) for u in updates]
         try:
             if self.store.embedded:
                 repeats = self.store.inbox.add(rows)

@@ -46,10 +46,10 @@ async def send(bot: Bot, outgoing: Outgoing, documents: DocumentSource | None = 
 
 class Relay:
     """Delivers the outbox: leases the queues of several people at once and sends them in
-    rounds (one message per person each), confirming in one transaction each round that
-    sent a new message. Rounds of only harmless repeats (callback answers, edits: Telegram
-    refuses them the second time) are confirmed with the next, so a crash before a
-    confirmation still shows a person at most one message twice."""
+    rounds, each person's in order, confirming each round in one transaction. In a round a
+    person gets their harmless repeats (callback answers, edits: Telegram refuses them the
+    second time) and at most one message that is not, so a crash before a confirmation
+    still shows a person at most one message twice."""
 
     def __init__(
         self,
@@ -85,25 +85,15 @@ class Relay:
             for outgoing in batch:
                 queues.setdefault(outgoing.person, []).append(outgoing)
             sent = 0
-            outcomes: list[Outcome] = []
-            release: list[Outgoing] = []
             while queues:
-                heads = [queue.pop(0) for queue in queues.values()]
-                round_ = list(await asyncio.gather(*(self._send(o) for o in heads)))
-                outcomes += round_
-                for outcome in round_:
-                    queue = queues[outcome.outgoing.person]
-                    if outcome.retry_in is not None:  # the rest waits behind it
-                        release.extend(queue)
-                        queue.clear()
-                    if not queue:
-                        del queues[outcome.outgoing.person]
-                sent += len(round_)
-                for outcome in round_:
+                chains = await asyncio.gather(*(self._send_some(q) for q in queues.values()))
+                queues = {person: queue for person, queue in queues.items() if queue}
+                outcomes = [outcome for done, _ in chains for outcome in done]
+                release = [outgoing for _, held in chains for outgoing in held]
+                sent += len(outcomes)
+                for outcome in outcomes:
                     result = "retry" if outcome.retry_in is not None else "done"
                     metrics.MESSAGES_SENT.labels(result).inc()
-                if queues and not release and all(map(_repeatable, round_)):
-                    continue  # confirmed with the next round
                 try:
                     await self._blocking(self.store.outbox.settle, outcomes, release)
                 except Exception as exc:
@@ -113,9 +103,24 @@ class Relay:
                     # the rest are taken up again by the next claim.
                     self._unconfirmed.append((outcomes, release))
                     raise
-                outcomes, release = [], []
                 await self._scrub_after_erasure()
             return sent
+
+    async def _send_some(self, queue: list[Outgoing]) -> tuple[list[Outcome], list[Outgoing]]:
+        """Send a person's next messages in order, up to and including one that would matter
+        if sent twice (harmless repeats need no confirmation in between). Return what became
+        of them and, after a failure, the rest of the queue, which waits behind it."""
+        outcomes: list[Outcome] = []
+        while queue:
+            outcome = await self._send(queue.pop(0))
+            outcomes.append(outcome)
+            if outcome.retry_in is not None:
+                held = queue[:]
+                queue.clear()
+                return outcomes, held
+            if not _repeatable(outcome):
+                break
+        return outcomes, []
 
     async def drain(self, rounds: int = 1000) -> None:
         """Deliver until the outbox has nothing due (tests and shutdown)."""

@@ -22,9 +22,8 @@ log = logging.getLogger("bot.updates")
 class UpdateRecord:
     """What happened to one update; ``result`` is set by the worker."""
 
-    def __init__(self, update_id: int, person: str) -> None:
+    def __init__(self, update_id: int) -> None:
         self.update_id = update_id
-        self.person = person
         self.result = "done"
         self.step: dict[str, str | None] = {}
 
@@ -32,7 +31,7 @@ class UpdateRecord:
 @contextmanager
 def recorded(update_id: int, person: str | None) -> Iterator[UpdateRecord]:
     """Time the handling of an update, then log its line and count it."""
-    record = UpdateRecord(update_id, opaque(person) if person is not None else "-")
+    record = UpdateRecord(update_id)
     token = STEP_REPORT.set(record.step)
     begin = time.perf_counter()
     try:
@@ -48,17 +47,19 @@ def recorded(update_id: int, person: str | None) -> Iterator[UpdateRecord]:
         step = record.step
         if step.get("outcome"):
             metrics.OUTCOMES.labels(step.get("flow") or "-", step["outcome"]).inc()
-        fields = {
-            "update_id": update_id,
-            "person": record.person,
-            "state_before": step.get("before"),
-            "state_after": step.get("after"),
-            "outcome": step.get("outcome"),
-            "duration_ms": round(seconds * 1000, 2),
-            "result": record.result,
-        }
-        log.info(
-            " ".join(f"{name}=%s" for name in fields),
-            *fields.values(),
-            extra={"fields": fields},
-        )
+        if log.isEnabledFor(logging.INFO):  # the keyed hash costs more than the rest
+            _log_line(update_id, person, record, seconds)
+
+
+def _log_line(update_id: int, person: str | None, record: UpdateRecord, seconds: float) -> None:
+    step = record.step
+    fields = {
+        "update_id": update_id,
+        "person": opaque(person) if person is not None else "-",
+        "state_before": step.get("before"),
+        "state_after": step.get("after"),
+        "outcome": step.get("outcome"),
+        "duration_ms": round(seconds * 1000, 2),
+        "result": record.result,
+    }
+    log.info(" ".join(f"{name}=%s" for name in fields), *fields.values(), extra={"fields": fields})

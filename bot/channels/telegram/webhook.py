@@ -29,7 +29,7 @@ from telegram.ext._utils.webhookhandler import WebhookServer
 from bot.channels.conversations import Conversations
 from bot.channels.telegram import metrics
 from bot.channels.telegram.polling import ALLOWED_UPDATES
-from bot.channels.telegram.raw_updates import person_of_json, update_id_of
+from bot.channels.telegram.raw_updates import person_of_json, stored_form, update_id_of
 from bot.settings import Settings
 from bot.store import SessionStore, is_unavailable
 
@@ -93,8 +93,9 @@ class Receiver:
             metrics.WEBHOOK_REJECTED.labels("not_an_update").inc()
             return HTTPStatus.BAD_REQUEST
         person = person_of_json(self.store.bot, update)
+        stored = json.dumps(stored_form(update))
         try:
-            new = await self.store.inbox.add_soon(update_id, person, text)
+            new = await self.store.inbox.add_soon(update_id, person, stored)
         except Exception as exc:
             if not is_unavailable(exc):
                 raise

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S = 1.0
 BATCH = 256  # due updates read per query
 AWAIT_DELIVERY_S = 0.2  # a typed answer waits this long for its question's delivery
+# People handled at once: as many as one group commit takes (GroupCommit's limit), so all
+# of them can share a transaction.
+CONCURRENCY = 64
 
 
 class InboxWorker:
@@ -35,7 +38,7 @@ class InboxWorker:
     (up to ``concurrency`` at once), which handles that person's updates in order.
     """
 
-    def __init__(self, app: Application, relay: Relay, *, concurrency: int = 32):
+    def __init__(self, app: Application, relay: Relay, *, concurrency: int = CONCURRENCY):
         self.app = app
         self.relay = relay
         self.conversations: Conversations = app.bot_data["conversations"]
