@@ -115,7 +115,8 @@ def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
         stored = json.dumps(stored_form(update))
         await store.inbox.add_soon(update["update_id"], person, stored)
         worker.wake.set()
-        await asyncio.wait_for(event.wait(), REPLY_TIMEOUT_S)
+        async with asyncio.timeout(REPLY_TIMEOUT_S):  # no task per wait, unlike wait_for
+            await event.wait()
 
     return send
 

@@ -49,35 +49,63 @@ def person_of_json(bot: str, update: dict[str, Any]) -> str | None:
     return None if chat_id is None else person_keys.person_key(bot, chat_id)
 
 
-# Names (of people, and of the chats they are in with the bot) are never read: they are not
-# kept. python-telegram-bot requires a user's first name, which is kept empty.
-_NAMES = frozenset({"last_name", "username", "active_usernames", "bio"})
-# Of a message under a pressed button (the bot's own question) only which one it was is read.
-_PRESSED_MESSAGE = ("message_id", "date", "chat")
+# What the bot reads of an update, and nothing more: no names (python-telegram-bot requires a
+# user's first name, which is kept empty), no group titles, no media, contacts or forwards,
+# and of the bot's own message under a pressed button only which one it was.
+_MESSAGES = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_message",
+    "edited_business_message",
+)
+_QUERY = ("id", "chat_instance", "data", "inline_message_id")
+_ENTITY = ("type", "offset", "length")
 
 
 def stored_form(update: dict[str, Any]) -> dict[str, Any]:
-    """The update as the inbox keeps it until it is processed: without anyone's names, and
-    without the text and keyboard of the bot's message under a pressed button (the bot reads
-    neither, and parsing them costs more than the rest of the update)."""
-    kept = _without_names(update)
-    query = kept.get("callback_query")
-    if isinstance(query, dict) and isinstance(query.get("message"), dict):
-        message = query["message"]
-        query["message"] = {key: message[key] for key in _PRESSED_MESSAGE if key in message}
+    """The update as the inbox keeps it until it is processed: only what the handlers read
+    (ids, chat types, the typed text and its commands, the button pressed). Other kinds of
+    update keep only their id: no handler takes them."""
+    kept: dict[str, Any] = {"update_id": update_id_of(update)}
+    for kind in _MESSAGES:
+        if isinstance(update.get(kind), dict):
+            kept[kind] = _message(update[kind], content=True)
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        kept["callback_query"] = {key: query[key] for key in _QUERY if key in query}
+        if "from" in query:
+            kept["callback_query"]["from"] = _user(query["from"])
+        if isinstance(query.get("message"), dict):
+            kept["callback_query"]["message"] = _message(query["message"], content=False)
     return kept
 
 
-def _without_names(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: "" if key == "first_name" else _without_names(item)
-            for key, item in value.items()
-            if key not in _NAMES
-        }
-    if isinstance(value, list):
-        return [_without_names(item) for item in value]
-    return value
+def _message(message: dict[str, Any], *, content: bool) -> dict[str, Any]:
+    kept = {key: message[key] for key in ("message_id", "date") if key in message}
+    chat = message.get("chat")
+    if isinstance(chat, dict):
+        kept["chat"] = {key: chat[key] for key in ("id", "type") if key in chat}
+    if content:
+        if "from" in message:
+            kept["from"] = _user(message["from"])
+        if isinstance(message.get("text"), str):
+            kept["text"] = message["text"]
+        if isinstance(message.get("entities"), list):
+            kept["entities"] = [
+                {key: entity[key] for key in _ENTITY if key in entity}
+                for entity in message["entities"]
+                if isinstance(entity, dict)
+            ]
+    return kept
+
+
+def _user(user: Any) -> Any:
+    if not isinstance(user, dict):
+        return user  # not a user: python-telegram-bot refuses the update, as it would have
+    kept = {key: user[key] for key in ("id", "is_bot") if key in user}
+    return {**kept, "first_name": ""}
 
 
 def _chat_id(chat: Any) -> int | None:
