@@ -91,9 +91,10 @@ def add_handlers(app: Application, handlers: TelegramHandlers) -> None:
     """Register every handler; only private chats get the health check."""
     private = filters.ChatType.PRIVATE
     message = filters.UpdateType.MESSAGE & private  # edited messages never re-run anything
+    # First: most updates are button presses, and no other handler takes a callback query.
+    app.add_handler(CallbackQueryHandler(handlers.button))
     for name in ("start", "back", "restart", "summary", "export", "help", "forget", "checkins"):
         app.add_handler(CommandHandler(name, getattr(handlers, name), filters=message))
-    app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(message & filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(message & filters.TEXT, handlers.text))
     app.add_handler(MessageHandler(message, handlers.other))
