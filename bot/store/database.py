@@ -5,10 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,12 +16,13 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from bot.store.watchdog import WATCHDOG
+
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5
 STATEMENT_TIMEOUT_MS = 5000
 SQLITE_BUSY_TIMEOUT_MS = 5000
-TRANSACTION_DEADLINE_S = 8.0
 
 
 class DatabaseUnavailable(Exception):
@@ -93,7 +91,7 @@ def transaction(engine: Engine, dialect: Dialect, *, pipeline: bool = False) -> 
 
     A connection that failed is thrown away, not put back into the pool. On PostgreSQL a
     transaction that hangs (a network that swallows packets) is cut off after
-    TRANSACTION_DEADLINE_S by closing its socket.
+    TRANSACTION_DEADLINE_S (``watchdog.py``) by closing its socket.
 
     With ``pipeline`` PostgreSQL runs in psycopg's pipeline mode: statements go out without
     waiting for the previous one's answer, until a result is fetched or the commit. Several
@@ -102,7 +100,7 @@ def transaction(engine: Engine, dialect: Dialect, *, pipeline: bool = False) -> 
     """
     raw = engine.raw_connection()
     postgres = dialect.name == "postgresql"
-    guard = _WATCHDOG.guard(raw) if postgres else None
+    guard = WATCHDOG.guard(raw) if postgres else None
     try:
         try:
             pipelined = raw.driver_connection.pipeline() if pipeline and postgres else None
@@ -120,61 +118,8 @@ def transaction(engine: Engine, dialect: Dialect, *, pipeline: bool = False) -> 
             raise
     finally:
         if guard is not None:
-            _WATCHDOG.release(guard)
+            WATCHDOG.release(guard)
         raw.close()
-
-
-class _Watchdog:
-    """Shuts down the socket of a PostgreSQL transaction that outlives its deadline.
-
-    The server's statement_timeout cannot help when the network itself hangs, and psycopg's
-    blocking calls have no client-side timeout: a shut-down socket makes them fail at once.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._deadlines: dict[int, tuple[float, int]] = {}
-        self._next = 0
-        self._thread: threading.Thread | None = None
-
-    def guard(self, raw: Any) -> int | None:
-        try:
-            fd = raw.driver_connection.pgconn.socket
-        except Exception:  # not connected: nothing to guard
-            return None
-        with self._lock:
-            self._next += 1
-            self._deadlines[self._next] = (time.monotonic() + TRANSACTION_DEADLINE_S, fd)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
-                self._thread.start()
-            return self._next
-
-    def release(self, token: int) -> None:
-        with self._lock:
-            self._deadlines.pop(token, None)
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(0.25)
-            now = time.monotonic()
-            with self._lock:
-                late = [t for t, (deadline, _) in self._deadlines.items() if deadline < now]
-                fds = [self._deadlines.pop(t)[1] for t in late]
-            for fd in fds:
-                log.warning(
-                    "database: a transaction hung for %ss; cutting it off", TRANSACTION_DEADLINE_S
-                )
-                try:
-                    sock = socket.socket(fileno=os.dup(fd))
-                except OSError:
-                    continue
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-
-
-_WATCHDOG = _Watchdog()
 
 
 def check(engine: Engine, dialect: Dialect, create: Callable[[Engine], None]) -> None:

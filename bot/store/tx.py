@@ -4,6 +4,7 @@ read the last question, write audit rows, schedule check-ins, erase the person."
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from bot.store import outbox as outbox_sql
@@ -51,10 +52,9 @@ class Tx:
     def insert(self, statement: str, *rows: tuple[Any, ...]) -> None:
         """Insert ``rows`` with ``statement``, an INSERT of one row of ``?`` placeholders
         (datetimes stamped as the tables store them), written before the commit."""
-        values = _VALUES.search(statement)
-        if values is None or any(len(row) != values.group(1).count("?") for row in rows):
+        rows_of, width = _rows_of(statement)
+        if width is None or any(len(row) != width for row in rows):
             raise ValueError(f"not an INSERT ... VALUES (?, ...) for these rows: {statement}")
-        rows_of = statement[: values.start(1)] + "{rows}" + statement[values.end(1) :]
         for row in rows:
             self._writer.add(rows_of, row)
 
@@ -68,3 +68,13 @@ class Tx:
         self.checkins.cancel_all()
         self.erased = True
         return existed
+
+
+@cache
+def _rows_of(statement: str) -> tuple[str, int | None]:
+    """An INSERT of one row as the writer takes it (``{rows}``), and how many values a row has."""
+    values = _VALUES.search(statement)
+    if values is None:
+        return statement, None
+    rows_of = statement[: values.start(1)] + "{rows}" + statement[values.end(1) :]
+    return rows_of, values.group(1).count("?")

@@ -7,14 +7,17 @@ from typing import Any
 
 from bot.channels.telegram import person_keys
 
-# Update fields whose object carries the chat directly, and those that carry a message.
-_WITH_CHAT = (
+# Update fields that carry a message, and all those whose object carries the chat directly.
+_MESSAGES = (
     "message",
     "edited_message",
     "channel_post",
     "edited_channel_post",
     "business_message",
     "edited_business_message",
+)
+_WITH_CHAT = (
+    *_MESSAGES,
     "chat_member",
     "my_chat_member",
     "chat_join_request",
@@ -52,14 +55,6 @@ def person_of_json(bot: str, update: dict[str, Any]) -> str | None:
 # What the bot reads of an update, and nothing more: no names (python-telegram-bot requires a
 # user's first name, which is kept empty), no group titles, no media, contacts or forwards,
 # and of the bot's own message under a pressed button only which one it was.
-_MESSAGES = (
-    "message",
-    "edited_message",
-    "channel_post",
-    "edited_channel_post",
-    "business_message",
-    "edited_business_message",
-)
 _QUERY = ("id", "chat_instance", "data", "inline_message_id")
 _ENTITY = ("type", "offset", "length")
 
