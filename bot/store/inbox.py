@@ -70,12 +70,14 @@ _MARK_ROWS = (
 )
 _MARK = _MARK_ROWS.replace("{rows}", "(?, ?, ?, ?, ?)")
 # Skips an update whose person has an older one waiting for a retry: it must go first.
+# A scalar subquery, not NOT EXISTS: the anti-join PostgreSQL may pick instead scans every
+# pending update for each one (a backlog of n costs n² row checks).
 _DUE = (
     "SELECT i.update_id, i.payload, i.attempts, i.person FROM inbox i WHERE i.bot = ? "
     "AND i.processed_at IS NULL AND (i.not_before IS NULL OR i.not_before <= ?) "
-    "AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.bot = i.bot AND o.person = i.person "
-    "AND o.processed_at IS NULL AND o.update_id < i.update_id AND o.not_before > ?) "
-    "ORDER BY i.update_id LIMIT ?"
+    "AND (SELECT 1 FROM inbox o WHERE o.bot = i.bot AND o.person = i.person "
+    "AND o.processed_at IS NULL AND o.update_id < i.update_id AND o.not_before > ? "
+    "LIMIT 1) IS NULL ORDER BY i.update_id LIMIT ?"
 )
 _DUE_PEOPLE = (
     "SELECT i.person FROM inbox i WHERE i.bot = ? AND i.processed_at IS NULL AND i.update_id = "
@@ -180,7 +182,7 @@ class Inbox:
 
     def due(self, limit: int = 256) -> list[Pending]:
         """The oldest due unprocessed updates (with their person), in update id order."""
-        with transaction(self.engine, self.dialect) as cursor:
+        with transaction(self.engine, self.dialect, pipeline=True, queue=True) as cursor:
             now = time.time()
             cursor.execute(self.dialect.sql(_DUE), (self.bot, now, now, limit))
             return [Pending(*row) for row in cursor.fetchall()]

@@ -87,7 +87,7 @@ _LEASE = (
 )
 _DELIVERED = (
     "DELETE FROM outbox WHERE id {among}",
-    "UPDATE prompts SET message_id = ? WHERE outbox_id = ?",
+    "UPDATE prompts SET message_id = ? WHERE person = ? AND outbox_id = ?",  # by key
 )
 _RETRY = (
     "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, not_before = ?, "
@@ -173,7 +173,7 @@ class Outbox:
         in one transaction; oldest first. Send each person's in this order."""
         now = time.time()
         until = now + LEASE_S
-        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
+        with transaction(self.engine, self.dialect, pipeline=True, queue=True) as cursor:
             params = (self.bot, now, self.owner, now, people)
             cursor.execute(self.dialect.sql(self._heads), params)
             heads = [row[0] for row in cursor.fetchall()]
@@ -196,7 +196,7 @@ class Outbox:
         retries = [(now + o.retry_in, o.outgoing.id) for o in outcomes if o.retry_in is not None]
         done = [o for o in outcomes if o.retry_in is None]
         questions = [
-            (o.message_id, o.outgoing.id)
+            (o.message_id, o.outgoing.person, o.outgoing.id)
             for o in done
             if o.outgoing.question_id is not None and o.message_id is not None
         ]

@@ -58,12 +58,14 @@ _READ = (
     "EXISTS (SELECT 1 FROM inbox WHERE bot = ? AND person = ? AND processed_at IS NULL "
     "AND update_id < ?)"
 )
+# Scalar subqueries, not EXISTS: PostgreSQL may run an EXISTS as one hashed scan of every
+# processed update id of the bot (48 hours of them) for each batch, instead of a lookup per row.
 _READ_MANY = (
     "SELECT (SELECT data FROM sessions WHERE person = w.person), "
-    "EXISTS (SELECT 1 FROM inbox WHERE bot = %(bot)s AND update_id = w.update_id "
-    "AND processed_at IS NOT NULL), "
-    "EXISTS (SELECT 1 FROM inbox WHERE bot = %(bot)s AND person = w.person "
-    "AND processed_at IS NULL AND update_id < w.update_id) "
+    "coalesce((SELECT processed_at IS NOT NULL FROM inbox WHERE bot = %(bot)s "
+    "AND update_id = w.update_id), false), "
+    "(SELECT true FROM inbox WHERE bot = %(bot)s AND person = w.person "
+    "AND processed_at IS NULL AND update_id < w.update_id LIMIT 1) IS NOT NULL "
     "FROM unnest(%(people)s::text[], %(updates)s::bigint[]) WITH ORDINALITY "
     "AS w(person, update_id, n) ORDER BY w.n"
 )
