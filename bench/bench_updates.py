@@ -36,7 +36,9 @@ from updates.durable import build_durable, close_durable, postgres_database, pos
 from updates.processes import child, run_processes, store_sessions
 from updates.profiling import profile_durable
 from updates.report import print_report, print_throughput, print_versions
-from updates.throughput import Throughput, measure
+from updates.throughput import Throughput, ThroughputBot, measure_interleaved
+
+THROUGHPUT_ROUNDS = 3  # turns per bot in the in-process throughput runs
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -125,9 +127,10 @@ async def main(args: argparse.Namespace) -> int:
             for c in (baseline, durable):
                 await measure_memory(c, users, args.memory_users, MEMORY_WARMUP_USERS)
         print_report(contenders, args.memory_users)
-        runs = await measure_throughput(args, texts, f"sqlite:///{tmp}/throughput.sqlite3")
+        runs = await measure_throughput(
+            args, texts, f"sqlite:///{tmp}/throughput.sqlite3", pg_url if pg_version else None
+        )
         if pg_version:
-            runs.append(await measure_durable_throughput(args, pg_url))
             for n in (1, 2):
                 runs.append(
                     await asyncio.to_thread(
@@ -164,41 +167,21 @@ async def main(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-async def measure_throughput(args: argparse.Namespace, texts: BaselineTexts, sqlite_url: str):
-    """The baseline and the durable bot on SQLite, many people at once, in this process."""
-    users = Users()
-    return [
-        await measure(
-            "baseline in-memory",
-            lambda api: build_baseline(texts, api),
-            users,
-            args.throughput_users,
-            args.warmup,
-            args.concurrent,
-            durable=False,
-        ),
-        await measure(
-            "durable sqlite",
-            lambda api: build_durable(sqlite_url, api),
-            users,
-            args.throughput_users,
-            args.warmup,
-            args.concurrent,
-            durable=True,
-        ),
+async def measure_throughput(
+    args: argparse.Namespace, texts: BaselineTexts, sqlite_url: str, pg_url: str | None
+) -> list[Throughput]:
+    """The baseline and the durable bot on SQLite (and PostgreSQL), many people at once, in
+    this process, taking turns."""
+    bots: list[ThroughputBot] = [
+        ("baseline in-memory", lambda api: build_baseline(texts, api), False),
+        ("durable sqlite", lambda api: build_durable(sqlite_url, api), True),
     ]
-
-
-async def measure_durable_throughput(args: argparse.Namespace, pg_url: str) -> Throughput:
-    """The durable bot on PostgreSQL, many people at once, in this process."""
-    return await measure(
-        "durable postgresql",
-        lambda api: build_durable(pg_url, api, "800:BENCH"),
-        Users(),
-        args.throughput_users,
-        args.warmup,
-        args.concurrent,
-        durable=True,
+    if pg_url is not None:
+        bots.append(
+            ("durable postgresql", lambda api: build_durable(pg_url, api, "800:BENCH"), True)
+        )
+    return await measure_interleaved(
+        bots, args.throughput_users, args.warmup, args.concurrent, THROUGHPUT_ROUNDS
     )
 
 

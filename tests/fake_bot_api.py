@@ -79,6 +79,8 @@ class FakeBotAPI(BaseRequest):
         if request_data is not None:
             _ = request_data.json_parameters  # what HTTPXRequest sends over the wire
             params = request_data.parameters
+            if isinstance(markup := params.get("reply_markup"), str):  # sent as JSON text
+                params = {**params, "reply_markup": json.loads(markup)}
         self.calls[endpoint] += 1
         if self.keep_log:
             self.log.append((endpoint, params))

@@ -86,6 +86,30 @@ def test_the_outbox_delivers_each_persons_messages_in_order_once(database_url, f
     other.close()
 
 
+def test_a_round_is_confirmed_and_the_next_claimed_in_one_go(database_url, flow):
+    store, other = SessionStore(database_url), SessionStore(database_url)
+
+    def send(person: str, payload: str):
+        def queue(session, tx):
+            tx.send(payload)
+            return session, None
+
+        store.transact(person, queue)
+
+    send("a", "a1")
+    (a1,) = store.outbox.claim()
+    send("a", "a2")  # queued while a1 was being sent
+    send("b", "b1")
+    batch = store.outbox.settle_and_claim([Outcome(a1, message_id=7)])
+    assert [o.payload for o in batch] == ["a2", "b1"]  # a1 confirmed; the rest now leased
+    assert other.outbox.claim() == []
+    assert store.outbox.undelivered() == 2
+    assert store.outbox.settle_and_claim([Outcome(o) for o in batch]) == []
+    assert store.outbox.undelivered() == 0
+    store.close()
+    other.close()
+
+
 def test_a_typed_answer_needs_its_question_delivered_first(database_url, flow):
     store = SessionStore(database_url)
 

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.channels.telegram.raw_updates import person_of_json, stored_form
+from bot.store import Pending
 from tests.fake_bot_api import FakeBotAPI, JSONDict
 from updates.common import FLOW_ID, SCRIPT, UPDATES_PER_USER
 from updates.driving import Users
@@ -104,7 +105,8 @@ def inline(app: Application) -> Send:
 
 
 def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
-    """The durable bot's way: store it (as the webhook does), then wait for the reply."""
+    """The durable bot's way: store it and hand it to the worker (as the webhook does), then
+    wait for the reply."""
     store = app.bot_data["conversations"].store
     worker = app.bot_data["worker"]
 
@@ -113,8 +115,8 @@ def through_inbox(app: Application, api: WatchedBotAPI) -> Send:
         event.clear()
         person = person_of_json(store.bot, update)
         stored = json.dumps(stored_form(update))
-        await store.inbox.add_soon(update["update_id"], person, stored)
-        worker.wake.set()
+        if await store.inbox.add_soon(update["update_id"], person, stored):
+            worker.offer([Pending(update["update_id"], stored, 0, person)])
         async with asyncio.timeout(REPLY_TIMEOUT_S):  # no task per wait, unlike wait_for
             await event.wait()
 
@@ -157,3 +159,32 @@ async def measure(
         if durable:
             app.bot_data["conversations"].store.close()
     return result
+
+
+# A bot to measure: its name, how to build it on the fake API, and whether it is durable.
+ThroughputBot = tuple[str, Callable[[WatchedBotAPI], Application], bool]
+
+
+async def measure_interleaved(
+    bots: list[ThroughputBot], n_users: int, warmup: int, concurrent: int, rounds: int
+) -> list[Throughput]:
+    """Time the bots in turns (``rounds`` of ``n_users / rounds`` people each), so that a
+    machine that slows down or speeds up meanwhile weighs on every bot alike. Each turn
+    builds and warms up its bot afresh: only one bot lives in the process at a time."""
+    totals = [Throughput(name) for name, _, _ in bots]
+    users = [Users() for _ in bots]  # fresh people and update ids in every turn
+    for i in range(rounds):
+        for total, ids, (name, build, durable) in zip(totals, users, bots, strict=True):
+            part = await measure(
+                name,
+                build,
+                ids,
+                n_users // rounds + (i < n_users % rounds),
+                warmup,
+                concurrent,
+                durable,
+            )
+            total.updates += part.updates
+            total.seconds += part.seconds
+            total.errors += part.errors
+    return totals

@@ -171,27 +171,44 @@ class Outbox:
     def claim(self, people: int = 64) -> list[Outgoing]:
         """Lease every queued message of up to ``people`` people whose oldest message is due,
         in one transaction; oldest first. Send each person's in this order."""
-        now = time.time()
-        until = now + LEASE_S
         with transaction(self.engine, self.dialect, pipeline=True, queue=True) as cursor:
-            params = (self.bot, now, self.owner, now, people)
-            cursor.execute(self.dialect.sql(self._heads), params)
-            heads = [row[0] for row in cursor.fetchall()]
-            if not heads:
-                return []
-            among, listed = self.dialect.among(heads)
-            cursor.execute(
-                self.dialect.sql(_LEASE.format(among=among)),
-                (self.owner, until, self.bot, *listed, now, self.owner),
-            )
-            rows = cursor.fetchall()
-        return sorted((Outgoing(*row) for row in rows), key=lambda o: o.id)
+            return self._claim_in(cursor, people)
+
+    def _claim_in(self, cursor: Any, people: int) -> list[Outgoing]:
+        now = time.time()
+        params = (self.bot, now, self.owner, now, people)
+        cursor.execute(self.dialect.sql(self._heads), params)
+        heads = [row[0] for row in cursor.fetchall()]
+        if not heads:
+            return []
+        among, listed = self.dialect.among(heads)
+        cursor.execute(
+            self.dialect.sql(_LEASE.format(among=among)),
+            (self.owner, now + LEASE_S, self.bot, *listed, now, self.owner),
+        )
+        return sorted((Outgoing(*row) for row in cursor.fetchall()), key=lambda o: o.id)
 
     def settle(self, outcomes: Sequence[Outcome], release: Sequence[Outgoing] = ()) -> None:
         """Record a round of sends in one transaction: delete what was delivered (keeping a
         question's message id), schedule retries, and give back leases of ``release``."""
         if not outcomes and not release:
             return
+        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
+            self._settle_in(cursor, outcomes, release)
+
+    def settle_and_claim(
+        self, outcomes: Sequence[Outcome], release: Sequence[Outgoing] = (), people: int = 64
+    ) -> list[Outgoing]:
+        """``settle`` the last round and ``claim`` the next in one transaction: one commit
+        instead of two."""
+        with transaction(self.engine, self.dialect, pipeline=True, queue=True) as cursor:
+            if outcomes or release:
+                self._settle_in(cursor, outcomes, release)
+            return self._claim_in(cursor, people)
+
+    def _settle_in(
+        self, cursor: Any, outcomes: Sequence[Outcome], release: Sequence[Outgoing]
+    ) -> None:
         now = time.time()
         retries = [(now + o.retry_in, o.outgoing.id) for o in outcomes if o.retry_in is not None]
         done = [o for o in outcomes if o.retry_in is None]
@@ -203,16 +220,15 @@ class Outbox:
         delivered = [o.outgoing.id for o in done]
         released = [outgoing.id for outgoing in release]
         people = sorted({o.outgoing.person for o in outcomes} | {o.person for o in release})
-        with transaction(self.engine, self.dialect, pipeline=True) as cursor:
-            if self.dialect.lock_people:  # as their steps do: never a lock in a circle
-                cursor.execute(self.dialect.sql(self.dialect.lock_people), (people,))
-            for statement, ids in ((_DELIVERED[0], delivered), (_UNLEASE, released)):
-                for start in range(0, len(ids), IDS_MAX):
-                    among, listed = self.dialect.among(ids[start : start + IDS_MAX])
-                    cursor.execute(self.dialect.sql(statement.format(among=among)), listed)
-            for statement, rows in ((_RETRY, retries), (_DELIVERED[1], questions)):
-                if rows:
-                    cursor.executemany(self.dialect.sql(statement), rows)
+        if self.dialect.lock_people:  # as their steps do: never a lock in a circle
+            cursor.execute(self.dialect.sql(self.dialect.lock_people), (people,))
+        for statement, ids in ((_DELIVERED[0], delivered), (_UNLEASE, released)):
+            for start in range(0, len(ids), IDS_MAX):
+                among, listed = self.dialect.among(ids[start : start + IDS_MAX])
+                cursor.execute(self.dialect.sql(statement.format(among=among)), listed)
+        for statement, rows in ((_RETRY, retries), (_DELIVERED[1], questions)):
+            if rows:
+                cursor.executemany(self.dialect.sql(statement), rows)
 
     def delivered(self, outgoing: Outgoing, message_id: int | None) -> None:
         """The message arrived: delete it, and remember the message id of a question."""

@@ -100,7 +100,7 @@ def test_a_summary_offers_its_pdf(ended):
     summary = Message(text="Check started ...", title="Summary", tone="summary")
     sending.ReplyTo(chat_id=501).deliver(Reply(messages=(summary,), ended=ended), tx)
     (call,) = tx.sent
-    markup = call["params"]["reply_markup"]
+    markup = json.loads(call["params"]["reply_markup"])  # JSON text, as the Bot API takes it
     assert markup == render.summary_keyboard(ended).to_dict()
     rows = [[b["callback_data"] for b in row] for row in markup["inline_keyboard"]]
     assert rows == ([["c:pdf"], ["c:restart"]] if ended else [["c:pdf"]])

@@ -57,7 +57,7 @@ async def served(database_url):
     tasks = [asyncio.create_task(worker.run()), asyncio.create_task(relay.run())]
     port = free_port()
     server = WebhookServer(
-        "127.0.0.1", port, WebhookApp("/hook", Receiver(store, SECRET, worker.wake.set)), None
+        "127.0.0.1", port, WebhookApp("/hook", Receiver(store, SECRET, worker.offer)), None
     )
     await server.serve_forever()
     async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:

@@ -30,7 +30,7 @@ def test_the_list_names_each_day_with_a_cancel_button():
     sent = json.loads(checkin_list.listing(5, [Scheduled(3, "nostril_twitch", due)]))
     params = sent["params"]
     assert "Thursday 3 December, 09:30 UTC" in params["text"]
-    [[button]] = params["reply_markup"]["inline_keyboard"]
+    [[button]] = json.loads(params["reply_markup"])["inline_keyboard"]
     assert button == {"text": "Cancel Thursday 3 December", "callback_data": "k:3"}
     empty = json.loads(checkin_list.listing(5, [], message_id=9))
     assert empty["method"] == "editMessageText" and "no check-ins" in empty["params"]["text"]

@@ -36,13 +36,19 @@ def queue(store: SessionStore, *calls: tuple[str, str | None]) -> None:
 async def deliver(store: SessionStore, api: FakeBotAPI) -> list[int]:
     """Drain the outbox; how many messages each confirmation covered."""
     confirmed: list[int] = []
-    settle = store.outbox.settle
+    settle, settle_and_claim = store.outbox.settle, store.outbox.settle_and_claim
 
     def counting(outcomes, release=()):
         confirmed.append(len(outcomes))
         settle(outcomes, release)
 
+    def counting_then_claiming(outcomes, release=()):
+        if outcomes or release:
+            confirmed.append(len(outcomes))
+        return settle_and_claim(outcomes, release)
+
     store.outbox.settle = counting  # type: ignore[method-assign]
+    store.outbox.settle_and_claim = counting_then_claiming  # type: ignore[method-assign]
     async with Bot("123456:TEST", request=api) as bot:
         await Relay(bot, store).drain()
     return confirmed

@@ -108,7 +108,7 @@ def test_a_deeply_nested_update_is_stored_like_any_other():
 
 async def test_the_webhook_stores_an_update_without_names(tmp_path):
     store = SessionStore(f"sqlite:///{tmp_path}/inbox.sqlite3", bot="1")
-    receiver = Receiver(store, "secret", lambda: None)
+    receiver = Receiver(store, "secret", lambda stored: None)
     try:
         assert int(await receiver.receive("secret", json.dumps(PRESS).encode())) == 200
         (pending,) = store.inbox.due()

@@ -46,7 +46,7 @@ def listing(chat_id: int, scheduled: list[Scheduled], message_id: int | None = N
         return sending.message(chat_id, text, markup, html=False)
     params: dict[str, object] = {"chat_id": chat_id, "message_id": message_id, "text": text}
     if markup is not None:
-        params["reply_markup"] = markup.to_dict()
+        params["reply_markup"] = sending.markup_json(markup)
     return sending.call("editMessageText", **params)
 
 

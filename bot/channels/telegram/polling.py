@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import Counter
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TimedOut
@@ -13,7 +14,7 @@ from telegram.ext import Application
 from bot.channels.telegram.person_keys import person_of
 from bot.channels.telegram.raw_updates import stored_form
 from bot.channels.telegram.worker import InboxWorker, tell_try_again
-from bot.store import SessionStore, is_unavailable
+from bot.store import Pending, SessionStore, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +58,14 @@ class Poller:
             failures = 0
             if not updates:
                 continue
-            if await self._store(updates):
+            if (stored := await self._store(updates)) is not None:
                 offset = updates[-1].update_id + 1
-                self.worker.wake.set()
+                self.worker.offer(stored)
             else:  # not confirmed: Telegram keeps them, and we fetch them again shortly
                 await asyncio.sleep(1.0)
 
-    async def _store(self, updates: tuple[Update, ...]) -> bool:
+    async def _store(self, updates: tuple[Update, ...]) -> list[Pending] | None:
+        """Store a batch; the updates new to the inbox, or None when it could not be stored."""
         rows = [(u.update_id, person_of(u), json.dumps(stored_form(u.to_dict()))) for u in updates]
         try:
             if self.store.embedded:
@@ -76,7 +78,13 @@ class Poller:
             log.warning("cannot store %s updates, the database is unavailable: %s", len(rows), exc)
             for update in updates:
                 await tell_try_again(self.app, update, self._told)
-            return False
+            return None
         for update_id in repeats:
             log.info("ignored duplicate update %s", update_id)
-        return True
+        new = Counter(update_id for update_id, _, _ in rows)
+        new.subtract(repeats)  # an id twice in the batch: stored once, the other a repeat
+        stored: dict[int, Pending] = {}
+        for update_id, person, payload in rows:
+            if new[update_id] > 0:
+                stored.setdefault(update_id, Pending(update_id, payload, 0, person))
+        return list(stored.values())

@@ -68,6 +68,8 @@ class Relay:
         # A round that was sent but whose confirmation the database did not take: it is
         # confirmed before anything more is sent.
         self._unconfirmed: list[tuple[list[Outcome], list[Outgoing]]] = []
+        # What was claimed together with the last confirmation (SQLite), sent next.
+        self._claimed: list[Outgoing] | None = None
 
     async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         if self.store.embedded:
@@ -80,7 +82,9 @@ class Relay:
             while self._unconfirmed:
                 await self._blocking(self.store.outbox.settle, *self._unconfirmed[0])
                 self._unconfirmed.pop(0)
-            batch: list[Outgoing] = await self._blocking(self.store.outbox.claim)
+            batch, self._claimed = self._claimed, None
+            if batch is None:
+                batch = await self._blocking(self.store.outbox.claim)
             queues: dict[str, list[Outgoing]] = {}
             for outgoing in batch:
                 queues.setdefault(outgoing.person, []).append(outgoing)
@@ -95,7 +99,13 @@ class Relay:
                     result = "retry" if outcome.retry_in is not None else "done"
                     metrics.MESSAGES_SENT.labels(result).inc()
                 try:
-                    await self._blocking(self.store.outbox.settle, outcomes, release)
+                    if not queues and self.store.embedded:
+                        # The last round: on SQLite the next batch is claimed in the same
+                        # transaction, one commit fewer. (On PostgreSQL that would hold the
+                        # people's locks longer, and their next steps would wait for them.)
+                        self._claimed = self.store.outbox.settle_and_claim(outcomes, release)
+                    else:
+                        await self._blocking(self.store.outbox.settle, outcomes, release)
                 except Exception as exc:
                     if not is_unavailable(exc):
                         raise
@@ -141,6 +151,8 @@ class Relay:
                 log.warning("outbox: the database is unavailable: %s", _short(exc))
                 await asyncio.sleep(1.0)
                 continue
+            if self._claimed == []:  # the last confirmation found nothing more to send;
+                self._claimed, sent = None, 0  # a step committed since has woken us
             if not sent:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)

@@ -27,15 +27,16 @@ def message(chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None,
     if html:
         params["parse_mode"] = "HTML"
     if markup is not None:
-        params["reply_markup"] = _markup_dict(markup)
+        params["reply_markup"] = markup_json(markup)
     return call("sendMessage", **params)
 
 
 @lru_cache(maxsize=2048)
-def _markup_dict(markup: InlineKeyboardMarkup) -> dict:
-    # Keyboards are cached per prompt (render.prompt_keyboard); so is their Bot API form,
-    # which costs more to build than the rest of a step.
-    return markup.to_dict()
+def markup_json(markup: InlineKeyboardMarkup) -> str:
+    """A keyboard as the Bot API takes it: a JSON string, which python-telegram-bot sends as
+    it is (a dict it would serialise again, field by field, for every message). Keyboards
+    are cached per prompt (render.prompt_keyboard); so is this form."""
+    return json.dumps(markup.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def edit(chat_id: int, message_id: int, text: str, *, html: bool = True) -> str:

@@ -31,7 +31,7 @@ from bot.channels.telegram import metrics
 from bot.channels.telegram.polling import ALLOWED_UPDATES
 from bot.channels.telegram.raw_updates import person_of_json, stored_form, update_id_of
 from bot.settings import Settings
-from bot.store import SessionStore, is_unavailable
+from bot.store import Pending, SessionStore, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,10 @@ def webhook_path(url: str) -> str:
 class Receiver:
     """Checks a posted update and stores it in the inbox; says which HTTP status to answer."""
 
-    def __init__(self, store: SessionStore, secret: str, wake: Callable[[], None]):
+    def __init__(self, store: SessionStore, secret: str, offer: Callable[[list[Pending]], None]):
         self.store = store
         self.secret = secret.encode()
-        self.wake = wake
+        self.offer = offer  # hands stored updates to the inbox worker
 
     async def _blocking(self, func: Callable[..., Any], *args: Any) -> Any:
         if self.store.embedded:
@@ -107,7 +107,7 @@ class Receiver:
             log.info("ignored duplicate update %s", update_id)
         else:
             metrics.UPDATES_RECEIVED.labels("webhook").inc()
-            self.wake()
+            self.offer([Pending(update_id, stored, 0, person)])
         return HTTPStatus.OK
 
     async def healthy(self) -> bool:
@@ -201,7 +201,7 @@ def feed(settings: Settings) -> Callable[[Application], Awaitable[None]]:
     async def run(app: Application) -> None:
         conversations: Conversations = app.bot_data["conversations"]
         worker = app.bot_data["worker"]
-        receiver = Receiver(conversations.store, secret, worker.wake.set)
+        receiver = Receiver(conversations.store, secret, worker.offer)
         server = WebhookServer(
             settings.webhook_listen,
             settings.webhook_port,

@@ -34,8 +34,10 @@ CONCURRENCY = 64
 class InboxWorker:
     """Feeds stored updates to the Application's handlers; retries or gives up on failures.
 
-    Each round reads a batch of due updates in one query and starts one task per person
-    (up to ``concurrency`` at once), which handles that person's updates in order.
+    Updates just stored are handed over at once (``offer``). Each round also reads a batch
+    of due updates in one query (retries, and what a stopped process left behind) and starts
+    one task per person (up to ``concurrency`` at once), which handles that person's updates
+    in order.
     """
 
     def __init__(self, app: Application, relay: Relay, *, concurrency: int = CONCURRENCY):
@@ -45,9 +47,11 @@ class InboxWorker:
         self.store = self.conversations.store
         self.wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
-        self._busy: dict[str, asyncio.Task[None]] = {}
+        self._busy: dict[str, asyncio.Task[bool]] = {}
         self._told: set[int] = set()  # updates whose person was told to try again
         self._done_meanwhile: set[str] = set()  # people done during the current due query
+        self._behind: set[str] = set()  # people offered updates while busy
+        self._backlog = False  # the last due query was cut off at BATCH
 
     async def _blocking(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.store.embedded:
@@ -58,6 +62,7 @@ class InboxWorker:
         """Due updates by person, each person's in order ({} while the database is away)."""
         try:
             batch: list[Pending] = await self._blocking(self.store.inbox.due, BATCH)
+            self._backlog = len(batch) == BATCH  # more may wait behind these
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
@@ -79,16 +84,37 @@ class InboxWorker:
             for person, updates in (await self._due()).items():
                 key = person or ""
                 if key not in self._busy and key not in done_meanwhile:
-                    task = asyncio.create_task(self._drain(person, updates))
-                    self._busy[key] = task
-                    task.add_done_callback(lambda t, k=key: self._finished(k, t))
+                    self._start(person, updates)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
 
-    def _finished(self, key: str, task: asyncio.Task[None]) -> None:
+    def offer(self, stored: list[Pending]) -> None:
+        """Process updates just stored in the inbox (in update id order) without waiting for
+        the next query of due updates. A person busy with earlier ones gets them from that
+        query once done; if this process stops first, any process's query finds them."""
+        by_person: dict[str | None, list[Pending]] = {}
+        for pending in stored:
+            by_person.setdefault(pending.person, []).append(pending)
+        for person, updates in by_person.items():
+            if (person or "") in self._busy:
+                self._behind.add(person or "")
+            else:
+                self._start(person, updates)
+
+    def _start(self, person: str | None, updates: list[Pending]) -> None:
+        """Handle the person's updates, in order, in a task of their own."""
+        key = person or ""
+        task = asyncio.create_task(self._drain(person, updates))
+        self._busy[key] = task
+        task.add_done_callback(lambda t, k=key: self._finished(k, t))
+
+    def _finished(self, key: str, task: asyncio.Task[bool]) -> None:
         self._busy.pop(key, None)
         self._done_meanwhile.add(key)
-        self.wake.set()  # the person's next updates may be waiting
+        failed = task.cancelled() or task.exception() is not None or not task.result()
+        if failed or key in self._behind or self._backlog:  # updates wait in the inbox
+            self._behind.discard(key)
+            self.wake.set()
         if not task.cancelled() and task.exception() is not None:
             log.error("inbox: processing failed", exc_info=task.exception())
 
@@ -106,13 +132,15 @@ class InboxWorker:
             for person, updates in batch.items():
                 await self._drain(person, updates)
 
-    async def _drain(self, person: str | None, updates: list[Pending]) -> None:
+    async def _drain(self, person: str | None, updates: list[Pending]) -> bool:
+        """Handle the person's updates in order; False when one waits for a retry."""
         async with self._slots:
             for pending in updates:
                 with recorded(pending.update_id, person) as record:
                     done = await self._process(person, pending, record)
                 if not done:
-                    return
+                    return False
+        return True
 
     async def _process(self, person: str | None, pending: Pending, record: UpdateRecord) -> bool:
         """Handle one update; False when it failed and waits for a retry."""
