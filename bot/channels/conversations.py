@@ -198,10 +198,6 @@ class Conversations:
 
         return Work(person, stepper, update_id)
 
-    def first_delivery(self, update_id: int, person: str | None = None) -> bool:
-        """Record an update that changes no session; False for a re-delivered one (blocking)."""
-        return self.store.claim(update_id, person)
-
 
 def _report(before: Session | None, after: Session | None) -> None:
     report = STEP_REPORT.get()

@@ -36,6 +36,10 @@ def _undelivered_messages(cursor: Any, dialect: Dialect, person: str) -> object:
     sql = "SELECT payload, created_at FROM outbox WHERE person = ? ORDER BY id"
     cursor.execute(dialect.sql(sql), (person,))
     queued = [(json.loads(p), at) for p, at in cursor.fetchall()]
+    for call, _ in queued:  # a keyboard is queued as JSON text: shown as what it is
+        params = call.get("params") or {}
+        if isinstance(params.get("reply_markup"), str):
+            params["reply_markup"] = json.loads(params["reply_markup"])
     # A queued document names only its kind (the export being sent is one): not data.
     return [
         {"queued_at": _iso(at), "message": call}

@@ -256,13 +256,14 @@ class SessionStore:
         return self.transact(person, lambda _session, tx: (None, tx.erase()), update_id=update_id)
 
     def claim(self, update_id: int, person: str | None = None) -> bool:
-        """Record an update that changes no session; False when it was seen before."""
+        """Record an update that changes no session; False when it was seen before. Raises
+        OutOfOrder while an older update of the person waits: that one goes first."""
         try:
             with transaction(self.engine, self.dialect, pipeline=True) as cursor:
                 if person is not None and self.dialect.lock_person:  # as a step would
                     cursor.execute(self.dialect.sql(self.dialect.lock_person), (person,))
                 inbox_sql.mark(cursor, self.dialect, self.bot, update_id, person)
-        except (Duplicate, OutOfOrder):
+        except Duplicate:
             return False
         return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.conversations import Conversations
 from bot.channels.telegram import callback_data, render, sending
@@ -44,6 +45,14 @@ def test_collect_gathers_every_kind_of_record_of_one_person(store, flow):
     assert stored["undelivered_messages"][0]["message"] == {"method": "sendMessage"}
     assert stored["unprocessed_updates"][0]["update"]["message"]["text"] == "still typing"
     assert "yes" not in json.dumps(stored["session"]["answers"])  # not the other person's
+
+
+def test_a_queued_keyboard_is_exported_as_buttons_not_as_escaped_text(store):
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="a:f:q:yes")]])
+    queued = sending.message(501, "Any weakness?", markup)
+    store.transact(ME, lambda s, tx: (s, tx.send(queued, "face_weakness")))
+    (pending,) = collect(store.engine, store.dialect, ME)["undelivered_messages"]
+    assert pending["message"]["params"]["reply_markup"] == markup.to_dict()
 
 
 def test_another_kind_of_record_joins_the_export_through_a_provider(store, flow):

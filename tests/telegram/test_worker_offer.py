@@ -60,6 +60,27 @@ async def test_an_update_for_a_busy_person_follows_the_one_in_hand(offline, monk
     assert started < helped, sent
 
 
+async def test_an_update_handed_over_before_an_older_one_waits_for_it(offline, monkeypatch):
+    """Another process stored the person's previous update and has not handled it yet: the
+    one handed over here is refused for now, and both follow at once, in order."""
+    monkeypatch.setattr(worker_module, "IDLE_POLL_S", 60.0)
+    worker = offline.app.bot_data["worker"]
+    polling = asyncio.create_task(worker.run())
+    try:
+        await asyncio.sleep(0.1)  # the loop's first query found nothing; it now sleeps
+        store(offline, 1, offline.message("/start"))  # not handed over here
+        worker.offer([store(offline, 2, offline.message("/help"))])
+        await all_processed(offline)
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+    await offline.app.bot_data["relay"].drain()
+    sent = texts(offline.api.log)
+    started = next(i for i, t in enumerate(sent) if "Shall we begin?" in t)
+    helped = next(i for i, t in enumerate(sent) if "How this works" in t)
+    assert started < helped, sent
+
+
 @pytest.mark.parametrize("repeat", [False, True])
 async def test_polling_hands_over_only_updates_new_to_the_inbox(offline, repeat):
     worker = offline.app.bot_data["worker"]

@@ -196,6 +196,7 @@ async def serve(
             log.error("the %s task stopped", task.get_name(), exc_info=task.exception())
         code = 1
     poller.cancel()
+    await asyncio.gather(poller, return_exceptions=True)  # no update is handed over after this
     await worker.stop(STOP_GRACE_S)
     with contextlib.suppress(Exception):
         await asyncio.wait_for(relay.drain(rounds=20), STOP_GRACE_S)

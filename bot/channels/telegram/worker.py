@@ -19,7 +19,7 @@ from bot.channels.telegram.relay import Relay
 from bot.channels.telegram.texts import SOMETHING_WRONG, TRY_AGAIN_SHORTLY
 from bot.channels.telegram.update_log import UpdateRecord, recorded
 from bot.store import Pending, Tx, is_unavailable
-from bot.store.inbox import MARKED
+from bot.store.inbox import MARKED, OutOfOrder
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,13 @@ class InboxWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: dict[str, asyncio.Task[bool]] = {}
         self._told: set[int] = set()  # updates whose person was told to try again
-        self._done_meanwhile: set[str] = set()  # people done during the current due query
+        # Per person busy here, or done during the current due query: the newest update
+        # handed to their task.
+        self._handed: dict[str, int] = {}
+        self._done_meanwhile: dict[str, int] = {}
         self._behind: set[str] = set()  # people offered updates while busy
         self._backlog = False  # the last due query was cut off at BATCH
+        self._stopping = False
 
     async def _blocking(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.store.embedded:
@@ -78,13 +82,18 @@ class InboxWorker:
         IDLE_POLL_S in any case."""
         while True:
             self.wake.clear()
-            # A person done while the query ran may show updates processed meanwhile: they
-            # wait for the next round (which their finishing asked for).
-            self._done_meanwhile = done_meanwhile = set()
+            # The query may show updates being handled here, or handled while it ran (by a
+            # person done meanwhile): only those after the last one handed over are new.
+            self._done_meanwhile = done_meanwhile = {}
             for person, updates in (await self._due()).items():
                 key = person or ""
-                if key not in self._busy and key not in done_meanwhile:
-                    self._start(person, updates)
+                handed = self._handed.get(key, done_meanwhile.get(key, -1))
+                new = [pending for pending in updates if pending.update_id > handed]
+                if key in self._busy:
+                    if new:
+                        self._behind.add(key)  # taken up when the person is done
+                elif new:
+                    self._start(person, new)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), IDLE_POLL_S)
 
@@ -103,14 +112,17 @@ class InboxWorker:
 
     def _start(self, person: str | None, updates: list[Pending]) -> None:
         """Handle the person's updates, in order, in a task of their own."""
+        if self._stopping:  # they stay stored: the next start takes them up
+            return
         key = person or ""
+        self._handed[key] = updates[-1].update_id
         task = asyncio.create_task(self._drain(person, updates))
         self._busy[key] = task
         task.add_done_callback(lambda t, k=key: self._finished(k, t))
 
     def _finished(self, key: str, task: asyncio.Task[bool]) -> None:
         self._busy.pop(key, None)
-        self._done_meanwhile.add(key)
+        self._done_meanwhile[key] = self._handed.pop(key)
         failed = task.cancelled() or task.exception() is not None or not task.result()
         if failed or key in self._behind or self._backlog:  # updates wait in the inbox
             self._behind.discard(key)
@@ -120,6 +132,7 @@ class InboxWorker:
 
     async def stop(self, timeout: float) -> None:
         """Let the updates being processed finish (up to ``timeout``), then cancel."""
+        self._stopping = True
         busy = list(self._busy.values())
         if busy:
             _, late = await asyncio.wait(busy, timeout=timeout)
@@ -152,8 +165,7 @@ class InboxWorker:
             log.error("unreadable update %s", pending.update_id, exc_info=exc)
             record.result = "unreadable"
             metrics.ERRORS.labels("unreadable").inc()
-            await self._blocking(self.store.claim, pending.update_id, person)
-            return True
+            return await self._claim(pending, person, record)
         marked: set[int] = set()
         token = MARKED.set(marked)
         try:
@@ -164,10 +176,10 @@ class InboxWorker:
         error = failures.pop(pending.update_id, None)
         try:
             if error is None:
+                self.relay.wake.set()
                 if pending.update_id not in marked:
                     # An update no handler took (or refused) is marked processed here.
-                    await self._blocking(self.store.claim, pending.update_id, person)
-                self.relay.wake.set()
+                    return await self._claim(pending, person, record)
                 return True
             record.result = "retry"
             if isinstance(error, AwaitingDelivery):  # judged once the question arrived
@@ -200,6 +212,16 @@ class InboxWorker:
             await self._tell(update)
             log.warning("inbox: update %s waits for the database: %s", pending.update_id, exc)
             return False
+
+    async def _claim(self, pending: Pending, person: str | None, record: UpdateRecord) -> bool:
+        """Mark an update no step took processed; False while an older update of the person
+        waits (in another process, or for a retry): it goes first, and this one after."""
+        try:
+            await self._blocking(self.store.claim, pending.update_id, person)
+        except OutOfOrder:
+            record.result = "retry"
+            return False
+        return True
 
     async def _retry_later(self, update: Update, pending: Pending, error: BaseException) -> None:
         delay = min(2.0**pending.attempts, 5.0)
