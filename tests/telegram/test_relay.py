@@ -84,3 +84,24 @@ async def test_each_new_message_is_confirmed_before_the_next_is_sent(store):
         (sending.answer("q2"), None),
     )
     assert await deliver(store, FakeBotAPI()) == [1, 1, 1]
+
+
+async def test_a_batch_claimed_but_not_sent_when_rounds_run_out_is_given_back(database_url):
+    """Shutdown drains a limited number of rounds; on SQLite the last confirmation has
+    already claimed the next batch, which another process may then send at once."""
+    store = SessionStore(database_url, bot="123456")
+    later = sending.message(CHAT + 1, "Queued while the first was sent")
+
+    class QueueingWhileSending(FakeBotAPI):
+        def _send_message(self, params):
+            if params["chat_id"] == CHAT:
+                store.transact(f"telegram:123456:{CHAT + 1}", lambda s, tx: (s, tx.send(later)))
+            return super()._send_message(params)
+
+    queue(store, (sending.message(CHAT, "First"), None))
+    async with Bot("123456:TEST", request=QueueingWhileSending()) as bot:
+        await Relay(bot, store).drain(rounds=1)
+    other = SessionStore(database_url, bot="123456")
+    assert [o.payload for o in other.outbox.claim()] == [later]
+    other.close()
+    store.close()

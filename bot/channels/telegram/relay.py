@@ -137,6 +137,9 @@ class Relay:
         for _ in range(rounds):
             if not await self.deliver_once():
                 return
+        if self._claimed:  # out of rounds: give back what was claimed and not sent
+            claimed, self._claimed = self._claimed, None
+            await self._blocking(self.store.outbox.settle, [], claimed)
 
     async def run(self) -> None:
         """Deliver forever; woken after each step, and every IDLE_POLL_S in any case."""
