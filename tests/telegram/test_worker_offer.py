@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Update
 
 from bot.channels.telegram import worker as worker_module
 from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.worker import InboxWorker
 from bot.store import Pending
 from tests.telegram.offline_bot import CHAT, OfflineBot, texts
 
@@ -39,46 +42,45 @@ async def test_an_update_handed_over_is_answered_without_polling_the_inbox(offli
     assert any("Shall we begin?" in t for t in texts(offline.api.log))
 
 
-async def test_an_update_for_a_busy_person_follows_the_one_in_hand(offline, monkeypatch):
-    """The second arrives while the first is being handled: it is taken from the inbox as
-    soon as the first is done, not at the next poll (made far away here)."""
+@contextlib.asynccontextmanager
+async def polling_far_apart(bot: OfflineBot, monkeypatch) -> AsyncIterator[InboxWorker]:
+    """The worker's loop running, its poll made 60 s away: only a wake moves it on."""
     monkeypatch.setattr(worker_module, "IDLE_POLL_S", 60.0)
-    worker = offline.app.bot_data["worker"]
+    worker = bot.app.bot_data["worker"]
     polling = asyncio.create_task(worker.run())
     try:
         await asyncio.sleep(0.1)  # the loop's first query found nothing; it now sleeps
-        worker.offer([store(offline, 1, offline.message("/start"))])
-        worker.offer([store(offline, 2, offline.message("/help"))])
-        await all_processed(offline)
+        yield worker
+        await all_processed(bot)
     finally:
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
-    await offline.app.bot_data["relay"].drain()
-    sent = texts(offline.api.log)
+    await bot.app.bot_data["relay"].drain()
+
+
+def assert_start_answered_before_help(bot: OfflineBot) -> None:
+    sent = texts(bot.api.log)
     started = next(i for i, t in enumerate(sent) if "Shall we begin?" in t)
     helped = next(i for i, t in enumerate(sent) if "How this works" in t)
     assert started < helped, sent
+
+
+async def test_an_update_for_a_busy_person_follows_the_one_in_hand(offline, monkeypatch):
+    """The second arrives while the first is being handled: it is taken from the inbox as
+    soon as the first is done, not at the next poll."""
+    async with polling_far_apart(offline, monkeypatch) as worker:
+        worker.offer([store(offline, 1, offline.message("/start"))])
+        worker.offer([store(offline, 2, offline.message("/help"))])
+    assert_start_answered_before_help(offline)
 
 
 async def test_an_update_handed_over_before_an_older_one_waits_for_it(offline, monkeypatch):
     """Another process stored the person's previous update and has not handled it yet: the
     one handed over here is refused for now, and both follow at once, in order."""
-    monkeypatch.setattr(worker_module, "IDLE_POLL_S", 60.0)
-    worker = offline.app.bot_data["worker"]
-    polling = asyncio.create_task(worker.run())
-    try:
-        await asyncio.sleep(0.1)  # the loop's first query found nothing; it now sleeps
+    async with polling_far_apart(offline, monkeypatch) as worker:
         store(offline, 1, offline.message("/start"))  # not handed over here
         worker.offer([store(offline, 2, offline.message("/help"))])
-        await all_processed(offline)
-    finally:
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-    await offline.app.bot_data["relay"].drain()
-    sent = texts(offline.api.log)
-    started = next(i for i, t in enumerate(sent) if "Shall we begin?" in t)
-    helped = next(i for i, t in enumerate(sent) if "How this works" in t)
-    assert started < helped, sent
+    assert_start_answered_before_help(offline)
 
 
 @pytest.mark.parametrize("repeat", [False, True])
