@@ -49,10 +49,9 @@ class InboxWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: dict[str, asyncio.Task[bool]] = {}
         self._told: set[int] = set()  # updates whose person was told to try again
-        # Per person busy here, or done during the current due query: the newest update
-        # handed to their task.
+        # The newest update handed to each person's task, kept for people busy now or done
+        # since the current due query began.
         self._handed: dict[str, int] = {}
-        self._done_meanwhile: dict[str, int] = {}
         self._behind: set[str] = set()  # people offered updates while busy
         self._backlog = False  # the last due query was cut off at BATCH
         self._stopping = False
@@ -84,10 +83,10 @@ class InboxWorker:
             self.wake.clear()
             # The query may show updates being handled here, or handled while it ran (by a
             # person done meanwhile): only those after the last one handed over are new.
-            self._done_meanwhile = done_meanwhile = {}
+            self._handed = {key: last for key, last in self._handed.items() if key in self._busy}
             for person, updates in (await self._due()).items():
                 key = person or ""
-                handed = self._handed.get(key, done_meanwhile.get(key, -1))
+                handed = self._handed.get(key, -1)
                 new = [pending for pending in updates if pending.update_id > handed]
                 if key in self._busy:
                     if new:
@@ -122,7 +121,6 @@ class InboxWorker:
 
     def _finished(self, key: str, task: asyncio.Task[bool]) -> None:
         self._busy.pop(key, None)
-        self._done_meanwhile[key] = self._handed.pop(key)
         failed = task.cancelled() or task.exception() is not None or not task.result()
         if failed or key in self._behind or self._backlog:  # updates wait in the inbox
             self._behind.discard(key)
